@@ -1,0 +1,56 @@
+# Front door of the project. `make run` and `make test` bootstrap everything they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+RASA_VENV := .venv/rasa
+APP_VENV := .venv/app
+APP_PY := $(APP_VENV)/bin/python
+INSTALL_LOG := var/logs/install.log
+
+# pip prints one harmless warning per package about this machine's local mirrors;
+# keep installs quiet and put the details in var/logs/install.log.
+define pip_install
+	@mkdir -p var/logs
+	@$(1)/bin/python -m pip install --disable-pip-version-check $(2) >>$(INSTALL_LOG) 2>&1 \
+	  || { tail -40 $(INSTALL_LOG); echo "error: installing into $(1) failed, see $(INSTALL_LOG)" >&2; exit 1; }
+endef
+
+.PHONY: help run test evaluate bootstrap data clean-venvs
+
+help:
+	@echo "make run       start the assistant on localhost (installs and trains on first use)"
+	@echo "make test      run the whole test suite"
+	@echo "make evaluate  measure answer quality on held-out paraphrases (reports/)"
+
+# --- environments ----------------------------------------------------------------------
+$(RASA_VENV)/.installed: requirements/rasa.txt
+	@echo "Setting up the Rasa environment ($(RASA_VENV), a few minutes the first time)..."
+	@rm -rf $(RASA_VENV) && "$$(scripts/find-python310)" -m venv $(RASA_VENV)
+	$(call pip_install,$(RASA_VENV),--upgrade pip wheel "setuptools<70")
+	$(call pip_install,$(RASA_VENV),-r requirements/rasa.txt)
+	@touch $@
+
+$(APP_VENV)/.installed: pyproject.toml
+	@echo "Setting up the application environment ($(APP_VENV))..."
+	@rm -rf $(APP_VENV) && "$$(scripts/find-python310)" -m venv $(APP_VENV)
+	$(call pip_install,$(APP_VENV),--upgrade pip wheel "setuptools>=68")
+	$(call pip_install,$(APP_VENV),-e ".[test]")
+	@touch $@
+
+bootstrap: $(RASA_VENV)/.installed $(APP_VENV)/.installed
+
+data: bootstrap
+	@$(APP_PY) -m bot corpus build
+
+# --- the two commands of the README ---------------------------------------------------
+run: data
+	@$(APP_PY) -m bot run
+
+test: bootstrap
+	@$(APP_PY) -m pytest
+
+evaluate: data
+	@$(APP_PY) -m bot evaluate
+
+clean-venvs:
+	rm -rf .venv

@@ -1,0 +1,110 @@
+"""Command line of the assistant: ``python -m bot <command>`` (``--help`` lists them)."""
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import subprocess
+import sys
+import threading
+
+from bot.corpus import CorpusError
+from bot.corpus.build import BuildPaths, build, stale_files
+from bot.services import ServiceError, api_token, start_action_server, start_rasa
+from bot.settings import load_settings
+from bot.training import TrainingError, ensure_model
+
+log = logging.getLogger("bot")
+
+
+def cmd_corpus_build(args: argparse.Namespace) -> int:
+    """Regenerate the Rasa data from faq_corpus/ (or, with --check, only report staleness)."""
+    paths = BuildPaths.for_project(load_settings().root)
+    if args.check:
+        stale = stale_files(paths)
+        for path in stale:
+            print(f"stale: {path} (run `python -m bot corpus build`)", file=sys.stderr)
+        return 1 if stale else 0
+    changed = build(paths)
+    print(f"generated {len(changed)} file(s)" + "".join(f"\n  {p}" for p in changed))
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train the model if its inputs changed; print its path."""
+    print(ensure_model(load_settings()))
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Evaluate the current model on the held-out paraphrases; write reports/."""
+    settings = load_settings()
+    model = ensure_model(settings)
+    command = [str(settings.rasa_python), "-m", "bot.nlu.evaluate", "--model", str(model),
+               "--out", str(args.out)]
+    return subprocess.run(command, cwd=settings.root).returncode
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Start the action server and the Rasa server on localhost until interrupted."""
+    settings = load_settings()
+    model = ensure_model(settings)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    services = [start_action_server(settings)]
+    try:
+        services[0].wait_ready(timeout=60)
+        services.append(start_rasa(settings, model, api_token(settings)))
+        print("Starting Rasa (about 30 s)...", flush=True)
+        services[1].wait_ready(timeout=240)
+        print(
+            "\nThe assistant is ready (localhost only).\n"
+            f"  Talk to it:  curl -s localhost:{settings.rasa_port}/webhooks/rest/webhook "
+            "-H 'Content-Type: application/json' "
+            "-d '{\"sender\": \"moi\", \"message\": \"Comment obtenir une copie de mon contrat ?\"}'\n"
+            f"  Conversations are kept in {settings.tracker_db}\n"
+            f"  Logs: {settings.data_dir / 'logs'}\n"
+            "Press Ctrl+C to stop.",
+            flush=True,
+        )
+        stopped = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+        while not stopped.wait(1):
+            dead = [s for s in services if s.process.poll() is not None]
+            if dead:
+                raise ServiceError(f"{dead[0].name} stopped; see {dead[0].log_path}")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for service in reversed(services):
+            service.stop()
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser with every command."""
+    root = argparse.ArgumentParser(prog="python -m bot", description="French FAQ assistant.")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    corpus = commands.add_parser("corpus", help="FAQ corpus tooling").add_subparsers(
+        dest="corpus_command", required=True)
+    build_cmd = corpus.add_parser("build", help=cmd_corpus_build.__doc__)
+    build_cmd.add_argument("--check", action="store_true", help="fail if generated files are stale")
+    build_cmd.set_defaults(handler=cmd_corpus_build)
+
+    commands.add_parser("train", help=cmd_train.__doc__).set_defaults(handler=cmd_train)
+    evaluate_cmd = commands.add_parser("evaluate", help=cmd_evaluate.__doc__)
+    evaluate_cmd.add_argument("--out", default="reports", help="report folder (default: reports)")
+    evaluate_cmd.set_defaults(handler=cmd_evaluate)
+    commands.add_parser("run", help=cmd_run.__doc__).set_defaults(handler=cmd_run)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; operator errors become one clear line and exit code 2."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (CorpusError, TrainingError, ServiceError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

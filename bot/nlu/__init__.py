@@ -1,0 +1,1 @@
+"""Code that runs inside the *rasa* virtual environment (it imports Rasa itself)."""

@@ -1,0 +1,112 @@
+"""Start the Rasa server and the action server as local processes and wait until ready."""
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from bot.settings import Settings
+
+
+class ServiceError(RuntimeError):
+    """A service did not start; the message says which and where its log is."""
+
+
+@dataclass
+class Service:
+    """A running child process with its health URL and log file."""
+
+    name: str
+    process: subprocess.Popen
+    health_url: str
+    log_path: Path
+    _log: IO[bytes] = field(repr=False)
+
+    def wait_ready(self, timeout: float) -> None:
+        """Poll the health URL until it answers 200; fail early if the process dies."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ServiceError(f"{self.name} exited ({self.process.returncode}); see {self.log_path}")
+            try:
+                with urllib.request.urlopen(self.health_url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.5)
+        raise ServiceError(f"{self.name} not ready after {timeout:.0f}s; see {self.log_path}")
+
+    def stop(self) -> None:
+        """Terminate the process (then kill it if it lingers) and close its log."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+
+def service_environment(settings: Settings) -> dict[str, str]:
+    """Environment for both services: ports, tracker store and import path."""
+    env = dict(os.environ)
+    env.update(
+        FAQBOT_ROOT=str(settings.root),
+        FAQBOT_ACTION_PORT=str(settings.action_port),
+        FAQBOT_TRACKER_DB=str(settings.tracker_db),
+        SANIC_HOST="127.0.0.1",  # rasa-sdk has no --interface option
+        PYTHONPATH=os.pathsep.join(filter(None, [str(settings.root), env.get("PYTHONPATH")])),
+        TF_CPP_MIN_LOG_LEVEL="2",
+    )
+    return env
+
+
+def _spawn(name: str, command: list[str], settings: Settings, health_url: str) -> Service:
+    log_dir = settings.data_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"{name}.log"
+    log = open(log_path, "ab")
+    process = subprocess.Popen(
+        command, cwd=settings.root, env=service_environment(settings),
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    return Service(name, process, health_url, log_path, log)
+
+
+def start_action_server(settings: Settings) -> Service:
+    """The rasa-sdk action server of the *app* environment, on localhost."""
+    command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)]
+    return _spawn("action-server", command, settings, f"http://127.0.0.1:{settings.action_port}/health")
+
+
+def start_rasa(settings: Settings, model: Path, auth_token: str) -> Service:
+    """The Rasa server (REST channel + token-protected HTTP API) on localhost."""
+    command = [
+        str(settings.rasa_executable), "run",
+        "--model", str(model),
+        "--interface", "127.0.0.1", "--port", str(settings.rasa_port),
+        "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+        "--enable-api", "--auth-token", auth_token,
+    ]
+    return _spawn("rasa", command, settings, f"http://127.0.0.1:{settings.rasa_port}/")
+
+
+def api_token(settings: Settings) -> str:
+    """The Rasa HTTP API token: ``FAQBOT_RASA_TOKEN``, else one kept in the data folder."""
+    if token := os.environ.get("FAQBOT_RASA_TOKEN"):
+        return token
+    path = settings.data_dir / "rasa-api-token"
+    if not path.exists():
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

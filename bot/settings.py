@@ -1,0 +1,46 @@
+"""Runtime settings, read from the environment when asked for (never at import time)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things live and which local ports the services use."""
+
+    root: Path
+    data_dir: Path
+    rasa_venv: Path
+    models_dir: Path
+    rasa_port: int
+    action_port: int
+
+    @property
+    def rasa_executable(self) -> Path:
+        return self.rasa_venv / "bin" / "rasa"
+
+    @property
+    def rasa_python(self) -> Path:
+        return self.rasa_venv / "bin" / "python"
+
+    @property
+    def tracker_db(self) -> Path:
+        return self.data_dir / "conversations.db"
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Settings from ``FAQBOT_*`` environment variables, with embedded defaults."""
+    env = os.environ if environ is None else environ
+    root = Path(env.get("FAQBOT_ROOT", PROJECT_ROOT))
+    return Settings(
+        root=root,
+        data_dir=Path(env.get("FAQBOT_DATA_DIR", root / "var")),
+        rasa_venv=Path(env.get("FAQBOT_RASA_VENV", root / ".venv" / "rasa")),
+        models_dir=Path(env.get("FAQBOT_MODELS_DIR", root / "models")),
+        rasa_port=int(env.get("FAQBOT_RASA_PORT", "5005")),
+        action_port=int(env.get("FAQBOT_ACTION_PORT", "5055")),
+    )

@@ -1,0 +1,68 @@
+"""Train the Rasa model only when its inputs changed (cache keyed by their hash)."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import subprocess
+from pathlib import Path
+
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Everything that changes what `rasa train` produces.
+INPUT_GLOBS = ("config.yml", "domain.yml", "data/**/*.yml", "requirements/rasa.txt")
+
+
+def input_files(root: Path) -> list[Path]:
+    """The training inputs, in a stable order."""
+    files = {path for pattern in INPUT_GLOBS for path in root.glob(pattern) if path.is_file()}
+    return sorted(files, key=lambda path: path.relative_to(root).as_posix())
+
+
+def inputs_hash(root: Path) -> str:
+    """A short hash of the training inputs' names and contents."""
+    digest = hashlib.sha256()
+    for path in input_files(root):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\x00")
+        digest.update(path.read_bytes())
+        digest.update(b"\x00")
+    return digest.hexdigest()[:16]
+
+
+def model_path(settings: Settings) -> Path:
+    """Where the model for the current inputs is (or will be) stored."""
+    return settings.models_dir / f"faq-{inputs_hash(settings.root)}.tar.gz"
+
+
+class TrainingError(RuntimeError):
+    """`rasa train` failed; the message carries the end of its output."""
+
+
+def ensure_model(settings: Settings, *, data: Path | None = None, quiet: bool = False) -> Path:
+    """Return the model for the current inputs, training it first if it does not exist.
+
+    Previous models are kept in ``models/`` so that a maintainer can roll back.
+    """
+    target = model_path(settings)
+    if target.exists():
+        log.info("model up to date: %s", target)
+        return target
+    settings.models_dir.mkdir(parents=True, exist_ok=True)
+    command = [
+        str(settings.rasa_executable), "train",
+        "--config", "config.yml", "--domain", "domain.yml",
+        "--data", str(data or "data"),
+        "--out", str(settings.models_dir),
+        "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+    ]
+    log.info("training %s (inputs changed)", target.name)
+    result = subprocess.run(
+        command, cwd=settings.root, text=True,
+        stdout=subprocess.PIPE if quiet else None, stderr=subprocess.STDOUT if quiet else None,
+    )
+    if result.returncode != 0 or not target.exists():
+        tail = "\n".join((result.stdout or "").splitlines()[-30:])
+        raise TrainingError(f"rasa train failed (exit {result.returncode})\n{tail}")
+    return target

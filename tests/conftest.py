@@ -1,0 +1,101 @@
+"""Shared fixtures: the corpus, the trained model (once per session) and live servers."""
+from __future__ import annotations
+
+import json
+import socket
+import urllib.request
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from bot.corpus import FaqEntry, load_corpus
+from bot.services import Service, start_action_server, start_rasa
+from bot.settings import PROJECT_ROOT, Settings, load_settings
+from bot.training import ensure_model
+
+SEED = PROJECT_ROOT.parent / "shared" / "seed" / "000_d11a1f5491a3ba37.txt"
+SEED_COPY = PROJECT_ROOT / "tests" / "data" / "seed_faq.txt"
+
+
+@pytest.fixture(scope="session")
+def corpus() -> list[FaqEntry]:
+    return load_corpus(PROJECT_ROOT / "faq_corpus")
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    """The seed FAQ page (a verbatim copy is kept in tests/data for clean checkouts)."""
+    return SEED_COPY.read_text(encoding="utf-8")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Project settings with a private data folder and free ports; models stay cached."""
+    return replace(
+        load_settings(),
+        data_dir=tmp_path_factory.mktemp("var"),
+        rasa_port=free_port(),
+        action_port=free_port(),
+    )
+
+
+@pytest.fixture(scope="session")
+def trained_model(test_settings: Settings) -> Path:
+    """The model for the current inputs: trained at most once, reused while inputs match."""
+    return ensure_model(test_settings, quiet=True)
+
+
+@dataclass
+class Assistant:
+    """A running Rasa server + action server, talked to through the REST channel."""
+
+    settings: Settings
+    token: str
+
+    def send(self, sender: str, text: str) -> list[dict[str, Any]]:
+        """Send one customer message; return the bot's replies."""
+        body = json.dumps({"sender": sender, "message": text}).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.settings.rasa_port}/webhooks/rest/webhook",
+            data=body, headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        """The conversation as stored by Rasa (HTTP API, token protected)."""
+        url = (f"http://127.0.0.1:{self.settings.rasa_port}/conversations/{sender}/tracker"
+               f"?token={self.token}")
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return json.loads(response.read())
+
+
+def start_assistant(settings: Settings, model: Path, token: str) -> list[Service]:
+    """Start both servers and wait for them; stop what started if one fails."""
+    services = [start_action_server(settings)]
+    try:
+        services[0].wait_ready(timeout=60)
+        services.append(start_rasa(settings, model, token))
+        services[1].wait_ready(timeout=300)
+    except Exception:
+        for service in services:
+            service.stop()
+        raise
+    return services
+
+
+@pytest.fixture(scope="session")
+def assistant(test_settings: Settings, trained_model: Path) -> Iterator[Assistant]:
+    token = "test-token"
+    services = start_assistant(test_settings, trained_model, token)
+    yield Assistant(test_settings, token)
+    for service in reversed(services):
+        service.stop()

@@ -1,0 +1,48 @@
+"""Training data generated from the corpus: deterministic, fresh, and a clean split."""
+from __future__ import annotations
+
+import yaml
+
+from bot.corpus import FaqEntry
+from bot.corpus.build import BuildPaths, build, render, split_entry, stale_files
+from bot.corpus.model import normalise
+from bot.settings import PROJECT_ROOT
+
+
+def test_generated_files_are_up_to_date() -> None:
+    stale = stale_files(BuildPaths.for_project(PROJECT_ROOT))
+    assert stale == [], "run `python -m bot corpus build` and commit the result"
+
+
+def test_rendering_is_deterministic(corpus: list[FaqEntry]) -> None:
+    assert render(corpus) == render(list(reversed(corpus))[::-1])
+    assert render(corpus) == render(corpus)
+
+
+def test_build_detects_and_fixes_staleness(tmp_path) -> None:
+    paths = BuildPaths(PROJECT_ROOT / "faq_corpus", tmp_path / "nlu.yml",
+                       tmp_path / "responses.yml", tmp_path / "heldout.yml")
+    assert len(stale_files(paths)) == 3
+    assert len(build(paths)) == 3
+    assert stale_files(paths) == [] and build(paths) == []
+    paths.nlu.write_text(paths.nlu.read_text() + "# edited by hand\n")
+    assert stale_files(paths) == [paths.nlu]
+
+
+def test_heldout_sentences_never_reach_training(corpus: list[FaqEntry]) -> None:
+    rendered = render(corpus)
+    training = {normalise(line[2:]) for line in rendered["nlu"].splitlines() if line.strip().startswith("- ")}
+    for entry in corpus:
+        train, heldout = split_entry(entry)
+        assert entry.question in train
+        assert heldout, f"{entry.id} has no held-out paraphrase"
+        assert not {normalise(s) for s in heldout} & training
+
+
+def test_generated_files_are_valid_rasa_yaml(corpus: list[FaqEntry]) -> None:
+    rendered = render(corpus)
+    nlu = yaml.safe_load(rendered["nlu"])
+    assert {item["intent"] for item in nlu["nlu"]} == {f"faq/{e.id}" for e in corpus}
+    responses = yaml.safe_load(rendered["responses"])["responses"]
+    assert set(responses) == {f"utter_faq/{e.id}" for e in corpus}
+    assert responses["utter_faq/copie_contrat"][0]["buttons"][0]["payload"] == "/request_contract_copy"
