@@ -15,12 +15,13 @@ define pip_install
 	  || { tail -40 $(INSTALL_LOG); echo "error: installing into $(1) failed, see $(INSTALL_LOG)" >&2; exit 1; }
 endef
 
-.PHONY: help run test evaluate bootstrap data clean-venvs
+.PHONY: help run test evaluate compare-configs bootstrap data clean-venvs
 
 help:
 	@echo "make run       start the assistant on localhost (installs and trains on first use)"
 	@echo "make test      run the whole test suite"
 	@echo "make evaluate  measure answer quality on held-out paraphrases (reports/)"
+	@echo "make compare-configs  cross-validate the candidate NLU pipelines (reports/cv/)"
 
 # --- environments ----------------------------------------------------------------------
 $(RASA_VENV)/.installed: requirements/rasa.txt
@@ -51,6 +52,9 @@ test: bootstrap
 
 evaluate: data
 	@$(APP_PY) -m bot evaluate
+
+compare-configs: data
+	@$(APP_PY) -m bot compare-configs
 
 clean-venvs:
 	rm -rf .venv

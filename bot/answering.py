@@ -1,16 +1,16 @@
 """How the assistant decides between answering, asking "did you mean ...?" and escalating.
 
-Pure functions over Rasa's parse data, shared by the action server (``actions/faq.py``) and
-the evaluation (``bot/nlu/evaluate.py``), so that what is measured is what customers get.
+Pure functions over Rasa's parse data, shared by the NLU gate (``bot/nlu/components.py``),
+the action server (``actions/clarify.py``) and the evaluation (``bot/nlu/evaluate.py``),
+so that what is measured is what customers get.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 FAQ_INTENT = "faq"
 FALLBACK_INTENT = "nlu_fallback"
-FAQ_ENTRY_ENTITY = "faq_entry"
 
 # The ResponseSelector's confidence is separate from the intent's: `faq` at 0.99 can still
 # pick a wrong answer at 0.2. Below this, the assistant asks instead of answering.
@@ -49,28 +49,10 @@ class Candidate:
     intent: str | None = None
 
 
-@dataclass(frozen=True)
-class Decision:
-    """What to do with a message: ``answer`` an entry, or ``clarify`` with candidates."""
-
-    kind: str
-    faq_entry: str | None = None
-    confidence: float = 0.0
-    candidates: tuple[Candidate, ...] = field(default_factory=tuple)
-
-
-def _entry_id(intent_response_key: str | None) -> str | None:
+def entry_id(intent_response_key: str | None) -> str | None:
+    """``faq/<id>`` -> ``<id>``; anything else -> None."""
     if intent_response_key and intent_response_key.startswith(f"{FAQ_INTENT}/"):
         return intent_response_key.split("/", 1)[1]
-    return None
-
-
-def chosen_entry(parse: Mapping[str, Any], known_ids: Iterable[str]) -> str | None:
-    """The entry a customer picked with a button (``/faq{"faq_entry": "<id>"}``), if valid."""
-    known = set(known_ids)
-    for entity in parse.get("entities") or []:
-        if entity.get("entity") == FAQ_ENTRY_ENTITY and entity.get("value") in known:
-            return str(entity["value"])
     return None
 
 
@@ -78,7 +60,13 @@ def selected_answer(parse: Mapping[str, Any]) -> tuple[str | None, float]:
     """The ResponseSelector's pick for the ``faq`` intent and its confidence."""
     selector = (parse.get("response_selector") or {}).get(FAQ_INTENT) or {}
     response = selector.get("response") or {}
-    return _entry_id(response.get("intent_response_key")), float(response.get("confidence") or 0.0)
+    return entry_id(response.get("intent_response_key")), float(response.get("confidence") or 0.0)
+
+
+def answer_is_unsure(parse: Mapping[str, Any], threshold: float = ANSWER_THRESHOLD) -> bool:
+    """Whether an ``faq`` message's selected answer is too uncertain to be given."""
+    entry, confidence = selected_answer(parse)
+    return entry is None or confidence < threshold
 
 
 def candidates(parse: Mapping[str, Any], known_ids: Iterable[str]) -> tuple[Candidate, ...]:
@@ -89,7 +77,7 @@ def candidates(parse: Mapping[str, Any], known_ids: Iterable[str]) -> tuple[Cand
     found: list[Candidate] = []
     selector = (parse.get("response_selector") or {}).get(FAQ_INTENT) or {}
     for item in selector.get("ranking") or []:
-        entry = _entry_id(item.get("intent_response_key"))
+        entry = entry_id(item.get("intent_response_key"))
         if entry in known:
             found.append(Candidate(faq_confidence * float(item["confidence"]), faq_entry=entry))
     for intent, confidence in ranking.items():
@@ -99,24 +87,15 @@ def candidates(parse: Mapping[str, Any], known_ids: Iterable[str]) -> tuple[Cand
     return tuple(c for c in found if c.score >= CANDIDATE_THRESHOLD)[:MAX_CANDIDATES]
 
 
-def decide_faq(parse: Mapping[str, Any], known_ids: Iterable[str]) -> Decision:
-    """Decide how to reply to a message classified as ``faq`` (or to a chosen entry)."""
-    known = list(known_ids)
-    chosen = chosen_entry(parse, known)
-    if chosen:
-        return Decision("answer", faq_entry=chosen, confidence=1.0)
-    entry, confidence = selected_answer(parse)
-    if entry in known and confidence >= ANSWER_THRESHOLD:
-        return Decision("answer", faq_entry=entry, confidence=confidence)
-    return Decision("clarify", confidence=confidence, candidates=candidates(parse, known))
+def predicted_answer(parse: Mapping[str, Any]) -> str | None:
+    """The entry the assistant answers with (or routes to), None when it does not.
 
-
-def predicted_answer(parse: Mapping[str, Any], known_ids: Iterable[str]) -> str | None:
-    """The entry the assistant would answer with (or route to), None when it would not."""
+    ``parse`` is the output of the full pipeline, gate included: an unsure ``faq`` has
+    already become ``nlu_fallback`` there.
+    """
     intent = (parse.get("intent") or {}).get("name")
     if intent in ENTRY_FOR_ACTION_INTENT:
         return ENTRY_FOR_ACTION_INTENT[intent]
     if intent != FAQ_INTENT:
         return None
-    decision = decide_faq(parse, known_ids)
-    return decision.faq_entry if decision.kind == "answer" else None
+    return selected_answer(parse)[0]

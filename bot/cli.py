@@ -45,6 +45,18 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return subprocess.run(command, cwd=settings.root).returncode
 
 
+def cmd_compare_configs(args: argparse.Namespace) -> int:
+    """Cross-validate the candidate NLU pipelines of benchmarks/nlu_configs/."""
+    from pathlib import Path
+
+    from bot.compare import compare
+
+    settings = load_settings()
+    configs = sorted((settings.root / "benchmarks" / "nlu_configs").glob("*.yml"))
+    compare(settings, configs, args.folds, Path(args.out))
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Start the action server and the Rasa server on localhost until interrupted."""
     settings = load_settings()
@@ -95,6 +107,10 @@ def parser() -> argparse.ArgumentParser:
     evaluate_cmd = commands.add_parser("evaluate", help=cmd_evaluate.__doc__)
     evaluate_cmd.add_argument("--out", default="reports", help="report folder (default: reports)")
     evaluate_cmd.set_defaults(handler=cmd_evaluate)
+    compare_cmd = commands.add_parser("compare-configs", help=cmd_compare_configs.__doc__)
+    compare_cmd.add_argument("--folds", type=int, default=3)
+    compare_cmd.add_argument("--out", default="reports/cv")
+    compare_cmd.set_defaults(handler=cmd_compare_configs)
     commands.add_parser("run", help=cmd_run.__doc__).set_defaults(handler=cmd_run)
     return root
 

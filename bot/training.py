@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import subprocess
 from pathlib import Path
 
@@ -11,7 +12,10 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 # Everything that changes what `rasa train` produces.
-INPUT_GLOBS = ("config.yml", "domain.yml", "data/**/*.yml", "requirements/rasa.txt")
+INPUT_GLOBS = (
+    "config.yml", "domain.yml", "data/**/*.yml", "requirements/rasa.txt",
+    "bot/nlu/*.py", "bot/answering.py",  # custom NLU components and their rules
+)
 
 
 def input_files(root: Path) -> list[Path]:
@@ -29,6 +33,14 @@ def inputs_hash(root: Path) -> str:
         digest.update(path.read_bytes())
         digest.update(b"\x00")
     return digest.hexdigest()[:16]
+
+
+def rasa_environment(settings: Settings) -> dict[str, str]:
+    """Environment for Rasa commands: the project on the import path (custom components)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(settings.root), env.get("PYTHONPATH")]))
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return env
 
 
 def model_path(settings: Settings) -> Path:
@@ -59,7 +71,7 @@ def ensure_model(settings: Settings, *, data: Path | None = None, quiet: bool = 
     ]
     log.info("training %s (inputs changed)", target.name)
     result = subprocess.run(
-        command, cwd=settings.root, text=True,
+        command, cwd=settings.root, text=True, env=rasa_environment(settings),
         stdout=subprocess.PIPE if quiet else None, stderr=subprocess.STDOUT if quiet else None,
     )
     if result.returncode != 0 or not target.exists():

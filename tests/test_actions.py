@@ -1,4 +1,4 @@
-"""Custom actions with real rasa-sdk trackers and dispatchers (no Rasa server needed)."""
+"""The clarification action with real rasa-sdk trackers and dispatchers (no server)."""
 from __future__ import annotations
 
 import asyncio
@@ -8,59 +8,70 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.faq import ActionAnswerFaq, ActionClarify
+from actions import messages
+from actions.clarify import ActionClarify, failed_turns_in_a_row
 
 
-def tracker(latest: dict[str, Any], earlier_streak: float | None = None) -> Tracker:
-    """A tracker whose previous turn left ``fallback_streak`` at ``earlier_streak``."""
-    events: list[dict[str, Any]] = [{"event": "user", "text": "avant", "parse_data": {}}]
-    if earlier_streak is not None:
-        events.append({"event": "slot", "name": "fallback_streak", "value": earlier_streak})
-    events += [{"event": "action", "name": "action_listen"},
-               {"event": "user", "text": latest.get("text", ""), "parse_data": latest}]
-    return Tracker("client", {"fallback_streak": earlier_streak or 0.0}, latest, events,
-                   False, None, {}, "action_listen")
-
-
-def faq_parse(entry: str, confidence: float, **extra: Any) -> dict[str, Any]:
-    return {"text": "question", "intent": {"name": "faq", "confidence": 0.97},
-            "intent_ranking": [{"name": "faq", "confidence": 0.97}], "entities": [],
+def unsure_parse(text: str = "euh le truc du contrat") -> dict[str, Any]:
+    return {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3},
+            "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.3},
+                               {"name": "faq", "confidence": 0.8},
+                               {"name": "request_contract_copy", "confidence": 0.15}],
+            "entities": [],
             "response_selector": {"faq": {
-                "response": {"intent_response_key": f"faq/{entry}", "confidence": confidence},
-                "ranking": [{"intent_response_key": f"faq/{entry}", "confidence": confidence}]}},
-            **extra}
+                "response": {"intent_response_key": "faq/copie_contrat", "confidence": 0.3},
+                "ranking": [{"intent_response_key": "faq/copie_contrat", "confidence": 0.3},
+                            {"intent_response_key": "faq/activation_servicepac", "confidence": 0.25}]}}}
 
 
-def run(action, tracker_: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def conversation(previous_turn_actions: list[list[str]], latest: dict[str, Any]) -> Tracker:
+    """A tracker whose earlier customer turns were answered by the given actions."""
+    events: list[dict[str, Any]] = [{"event": "action", "name": "action_session_start"}]
+    for actions in previous_turn_actions:
+        events.append({"event": "user", "text": "...", "parse_data": {}})
+        events += [{"event": "action", "name": name} for name in [*actions, "action_listen"]]
+    events.append({"event": "user", "text": latest["text"], "parse_data": latest})
+    return Tracker("client", {}, latest, events, False, None, {}, "action_listen")
+
+
+def run(tracker: Tracker) -> list[dict[str, Any]]:
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker_, {}))
-    return dispatcher.messages, events
+    assert asyncio.run(ActionClarify().run(dispatcher, tracker, {})) == []
+    return dispatcher.messages
 
 
-def test_confident_answer_uses_the_entry_response_and_resets_the_streak() -> None:
-    messages, events = run(ActionAnswerFaq(), tracker(faq_parse("copie_contrat", 0.9), 1.0))
-    assert [m["response"] for m in messages] == ["utter_faq/copie_contrat"]
-    assert events == [{"event": "slot", "timestamp": None, "name": "fallback_streak", "value": 0.0}]
+def test_first_failure_offers_the_likely_topics_as_buttons() -> None:
+    [message] = run(conversation([], unsure_parse()))
+    assert message["text"] == messages.DID_YOU_MEAN
+    assert message["buttons"] == [
+        {"title": "Comment obtenir une copie de mon contrat ?",
+         "payload": "Comment obtenir une copie de mon contrat ?"},
+        {"title": "Comment activer un contrat ServicePac ?",
+         "payload": "Comment activer un contrat ServicePac ?"},
+        {"title": "Obtenir une copie de mon contrat", "payload": "/request_contract_copy"},
+    ]
 
 
-def test_unsure_answer_offers_the_candidates_as_buttons() -> None:
-    messages, events = run(ActionAnswerFaq(), tracker(faq_parse("copie_contrat", 0.3)))
-    assert messages[0]["response"] == "utter_clarify"
-    assert messages[0]["buttons"] == [{"title": "Comment obtenir une copie de mon contrat ?",
-                                       "payload": '/faq{"faq_entry": "copie_contrat"}'}]
-    assert events[0]["value"] == 1.0
+def test_no_candidate_asks_to_rephrase() -> None:
+    latest = {"text": "zzz", "intent": {"name": "nlu_fallback", "confidence": 0.2},
+              "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.2}], "entities": []}
+    [message] = run(conversation([], latest))
+    assert message["text"] == messages.ASK_TO_REPHRASE and not message["buttons"]
 
 
-def test_clarify_without_any_candidate_asks_to_rephrase() -> None:
-    latest = {"text": "blabla", "intent": {"name": "nlu_fallback", "confidence": 0.5},
-              "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.5}], "entities": []}
-    messages, _ = run(ActionClarify(), tracker(latest))
-    assert [m["response"] for m in messages] == ["utter_clarify_none"]
+@pytest.mark.parametrize("history, expected", [
+    ([], 1),
+    ([["utter_greet"]], 1),
+    ([["action_clarify"]], 2),
+    ([["action_clarify"], ["utter_faq"]], 1),
+    ([["utter_faq"], ["action_clarify"], ["action_clarify"]], 3),
+])
+def test_failed_turns_are_counted_in_a_row(history: list[list[str]], expected: int) -> None:
+    assert failed_turns_in_a_row(conversation(history, unsure_parse())) == expected
 
 
-@pytest.mark.parametrize("previous, escalates", [(None, False), (0.0, False), (1.0, True), (3.0, True)])
-def test_second_failure_in_a_row_offers_a_person(previous: float | None, escalates: bool) -> None:
-    latest = faq_parse("copie_contrat", 0.2)
-    messages, events = run(ActionClarify(), tracker(latest, previous))
-    assert (messages[0]["response"] == "utter_escalate") is escalates
-    assert events[0]["value"] == (previous or 0.0) + 1
+def test_second_failure_in_a_row_offers_a_person_and_a_request() -> None:
+    [message] = run(conversation([["action_clarify"]], unsure_parse()))
+    assert message["text"] == messages.ESCALATE
+    assert "+32 (0)2 339 23 45" in message["text"]
+    assert [b["payload"] for b in message["buttons"]] == ["/talk_to_human", "/submit_request"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.answering import (ANSWER_THRESHOLD, MAX_CANDIDATES, candidates, decide_faq,
+from bot.answering import (ANSWER_THRESHOLD, MAX_CANDIDATES, answer_is_unsure, candidates,
                            predicted_answer)
 
 IDS = ["copie_contrat", "resiliation_contrat_maintenance", "service_factures"]
@@ -11,13 +11,12 @@ IDS = ["copie_contrat", "resiliation_contrat_maintenance", "service_factures"]
 
 def parse(intent: str = "faq", intent_conf: float = 0.95, selected: str = "copie_contrat",
           selected_conf: float = 0.9, ranking: list[tuple[str, float]] | None = None,
-          entities: list[dict[str, Any]] | None = None,
           intents: list[tuple[str, float]] | None = None) -> dict[str, Any]:
     ranking = ranking or [(selected, selected_conf)]
     return {
         "intent": {"name": intent, "confidence": intent_conf},
         "intent_ranking": [{"name": n, "confidence": c} for n, c in (intents or [(intent, intent_conf)])],
-        "entities": entities or [],
+        "entities": [],
         "response_selector": {"faq": {
             "response": {"intent_response_key": f"faq/{selected}", "confidence": selected_conf},
             "ranking": [{"intent_response_key": f"faq/{k}", "confidence": c} for k, c in ranking],
@@ -25,45 +24,38 @@ def parse(intent: str = "faq", intent_conf: float = 0.95, selected: str = "copie
     }
 
 
-def test_confident_selection_is_answered() -> None:
-    decision = decide_faq(parse(), IDS)
-    assert (decision.kind, decision.faq_entry) == ("answer", "copie_contrat")
+def test_a_confident_selection_is_answered() -> None:
+    assert not answer_is_unsure(parse())
+    assert predicted_answer(parse()) == "copie_contrat"
 
 
-def test_unsure_selector_is_not_answered_even_with_a_sure_intent() -> None:
-    unsure = parse(intent_conf=0.99, selected_conf=ANSWER_THRESHOLD - 0.01,
-                   ranking=[("copie_contrat", 0.45), ("service_factures", 0.4)])
-    decision = decide_faq(unsure, IDS)
-    assert decision.kind == "clarify"
-    assert [c.faq_entry for c in decision.candidates] == ["copie_contrat", "service_factures"]
-    assert predicted_answer(unsure, IDS) is None
+def test_an_unsure_selector_is_unsure_even_with_a_sure_intent() -> None:
+    assert answer_is_unsure(parse(intent_conf=0.99, selected_conf=ANSWER_THRESHOLD - 0.01))
+    assert not answer_is_unsure(parse(selected_conf=ANSWER_THRESHOLD))
 
 
-def test_a_chosen_button_wins_over_the_selector() -> None:
-    chosen = parse(entities=[{"entity": "faq_entry", "value": "service_factures"}], selected_conf=0.1)
-    assert decide_faq(chosen, IDS).faq_entry == "service_factures"
-
-
-def test_an_unknown_or_injected_entry_is_ignored() -> None:
-    injected = parse(entities=[{"entity": "faq_entry", "value": "../../etc/passwd"}], selected_conf=0.2)
-    assert decide_faq(injected, IDS).kind == "clarify"
-
-
-def test_an_unknown_selected_entry_is_not_answered() -> None:
-    assert decide_faq(parse(selected="ancienne_entree", selected_conf=0.99), IDS).kind == "clarify"
+def test_a_message_without_selector_output_is_unsure() -> None:
+    assert answer_is_unsure({"intent": {"name": "faq", "confidence": 1.0}})
 
 
 def test_candidates_mix_entries_and_action_intents_best_first() -> None:
     message = parse(intent="nlu_fallback", intent_conf=0.4,
                     intents=[("nlu_fallback", 0.55), ("faq", 0.5), ("cancel_licence", 0.3), ("greet", 0.2)],
-                    ranking=[("copie_contrat", 0.5), ("service_factures", 0.3), ("resiliation_contrat_maintenance", 0.2)])
+                    ranking=[("copie_contrat", 0.5), ("service_factures", 0.3),
+                             ("resiliation_contrat_maintenance", 0.2)])
     found = candidates(message, IDS)
     assert len(found) == MAX_CANDIDATES
     assert [(c.faq_entry, c.intent) for c in found] == [
         (None, "cancel_licence"), ("copie_contrat", None), ("service_factures", None)]
 
 
-def test_action_intents_route_to_their_entry_and_chitchat_answers_nothing() -> None:
-    assert predicted_answer(parse(intent="request_contract_copy"), IDS) == "copie_contrat"
-    assert predicted_answer(parse(intent="out_of_scope"), IDS) is None
-    assert predicted_answer(parse(intent="nlu_fallback"), IDS) is None
+def test_candidates_ignore_unknown_entries_and_weak_guesses() -> None:
+    message = parse(intent="nlu_fallback", intents=[("faq", 0.9)],
+                    ranking=[("ancienne_entree", 0.9), ("service_factures", 0.04)])
+    assert candidates(message, IDS) == ()
+
+
+def test_action_intents_route_to_their_entry_and_the_rest_answers_nothing() -> None:
+    assert predicted_answer(parse(intent="request_contract_copy")) == "copie_contrat"
+    assert predicted_answer(parse(intent="out_of_scope")) is None
+    assert predicted_answer(parse(intent="nlu_fallback")) is None

@@ -79,7 +79,7 @@ def evaluate(model: Path, corpus: Path, heldout: Path, out_of_domain: Path, out:
     in_domain, off_domain = parses[: len(pairs)], parses[len(pairs):]
 
     truth = [entry_id for _, entry_id in pairs]
-    predicted = [predicted_answer(parse, ids) or NO_ANSWER for parse in in_domain]
+    predicted = [predicted_answer(parse) or NO_ANSWER for parse in in_domain]
     labels = ids + [NO_ANSWER]
     precision, recall, f1, support = precision_recall_fscore_support(
         truth, predicted, labels=ids, zero_division=0
@@ -93,7 +93,7 @@ def evaluate(model: Path, corpus: Path, heldout: Path, out_of_domain: Path, out:
     ood_answered = [
         {"text": text, "answered": answer}
         for text, parse in zip(ood, off_domain)
-        if (answer := predicted_answer(parse, ids))
+        if (answer := predicted_answer(parse))
     ]
     report = {
         "model": model.name,

@@ -1,0 +1,46 @@
+"""Custom Rasa NLU components (loaded by the *rasa* environment from ``config.yml``)."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.answering import ANSWER_THRESHOLD, FALLBACK_INTENT, FAQ_INTENT, answer_is_unsure, selected_answer
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class FaqAnswerGate(GraphComponent):
+    """Turns an ``faq`` message whose selected answer is unsure into ``nlu_fallback``.
+
+    The ResponseSelector's confidence is independent of the intent's; without this gate
+    the assistant would confidently give a wrong answer. Place it after the
+    ResponseSelector (and the FallbackClassifier) in the pipeline.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"threshold": ANSWER_THRESHOLD}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.threshold = float(config["threshold"])
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "FaqAnswerGate":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            if intent.get("name") != FAQ_INTENT or not answer_is_unsure(message.data, self.threshold):
+                continue
+            _, confidence = selected_answer(message.data)
+            fallback = {"name": FALLBACK_INTENT, "confidence": confidence}
+            message.set(INTENT, fallback, add_to_output=True)
+            message.data.setdefault(INTENT_RANKING_KEY, []).insert(0, fallback)
+        return messages

@@ -1,0 +1,165 @@
+"""Conversations with the trained assistant through the Rasa REST channel.
+
+Every test here talks to the real Rasa server and action server (started once per
+session by the ``assistant`` fixture, on a model trained at most once per input hash).
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions import messages
+from bot.corpus import FaqEntry
+from bot.settings import PROJECT_ROOT
+from tests.conftest import Assistant
+
+pytestmark = pytest.mark.model
+
+DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+OUT_OF_DOMAIN = yaml.safe_load((PROJECT_ROOT / "tests/data/out_of_domain.yml").read_text())["messages"]
+FALLBACK_TEXTS = {messages.DID_YOU_MEAN, messages.ASK_TO_REPHRASE, messages.ESCALATE}
+
+
+def response_text(name: str) -> str:
+    return DOMAIN["responses"][name][0]["text"]
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text).casefold()
+
+
+def new_sender() -> str:
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+def texts(replies: list[dict]) -> list[str]:
+    return [reply.get("text", "") for reply in replies]
+
+
+def seed_entries(corpus: list[FaqEntry]) -> list[FaqEntry]:
+    return [entry for entry in corpus if entry.source.endswith("?")]
+
+
+def test_every_seed_question_is_answered_with_its_key_facts(
+    assistant: Assistant, corpus: list[FaqEntry]
+) -> None:
+    entries = seed_entries(corpus)
+    assert len(entries) == 10
+    for entry in entries:
+        reply = " ".join(texts(assistant.send(new_sender(), entry.source)))
+        missing = [fact for fact in entry.key_facts if squash(fact) not in squash(reply)]
+        assert not missing, f"{entry.source!r} -> {reply!r} lacks {missing}"
+
+
+def test_every_canonical_question_gets_exactly_its_answer_and_buttons(
+    assistant: Assistant, corpus: list[FaqEntry]
+) -> None:
+    # Canonical questions are also the payloads of the "did you mean" buttons.
+    for entry in corpus:
+        replies = assistant.send(new_sender(), entry.question)
+        assert texts(replies) == [entry.answer], entry.id
+        offered = [(b["title"], b["payload"]) for b in replies[0].get("buttons", [])]
+        assert offered == [(b.title, b.payload) for b in entry.buttons], entry.id
+
+
+@pytest.mark.parametrize("message, entry_id", [
+    ("comment resilier mon contrat de maintenace", "resiliation_contrat_maintenance"),
+    ("slt jvoudrais une copie de mon contart svp", "copie_contrat"),
+    ("c koi l'adresse mail pour activer un servicepac", "activation_servicepac"),
+    ("a quelle heure vous etes ouverts", "contact_service_clientele"),
+    ("je dois prevenir combien de temps avant pour arreter ma licence logiciel", "resiliation_licence_logiciel"),
+])
+def test_typos_missing_accents_and_sms_style_are_understood(
+    assistant: Assistant, corpus: list[FaqEntry], message: str, entry_id: str
+) -> None:
+    expected = next(e for e in corpus if e.id == entry_id)
+    assert texts(assistant.send(new_sender(), message)) == [expected.answer]
+
+
+def test_out_of_domain_requests_never_get_an_faq_answer(
+    assistant: Assistant, corpus: list[FaqEntry]
+) -> None:
+    allowed = FALLBACK_TEXTS | {response_text("utter_out_of_scope")}
+    assert len(OUT_OF_DOMAIN) >= 20
+    wrong = {}
+    for message in OUT_OF_DOMAIN:
+        reply = texts(assistant.send(new_sender(), message))
+        if not reply or reply[0] not in allowed:
+            wrong[message] = reply
+    assert wrong == {}
+
+
+def test_greeting_offers_a_menu_of_what_the_assistant_does(assistant: Assistant) -> None:
+    [reply] = assistant.send(new_sender(), "Bonjour !")
+    assert reply["text"] == response_text("utter_greet")
+    assert len(reply["buttons"]) >= 5
+
+
+@pytest.mark.parametrize("message, response", [
+    ("merci beaucoup", "utter_you_are_welcome"),
+    ("au revoir", "utter_goodbye"),
+    ("est-ce que je parle à un robot ?", "utter_iamabot"),
+    ("que sais-tu faire ?", "utter_help"),
+    ("quel temps fait-il à Namur ?", "utter_out_of_scope"),
+])
+def test_conversation_basics(assistant: Assistant, message: str, response: str) -> None:
+    assert texts(assistant.send(new_sender(), message)) == [response_text(response)]
+
+
+def test_out_of_scope_reply_gives_phone_and_hours() -> None:
+    text = response_text("utter_out_of_scope")
+    assert "+32 (0)2 339 23 45" in text and "8h30" in text and "17h00" in text
+
+
+def test_unclear_question_asks_then_offers_a_person(assistant: Assistant) -> None:
+    sender = new_sender()
+    first = assistant.send(sender, "j'ai un souci")
+    assert first[0]["text"] in {messages.DID_YOU_MEAN, messages.ASK_TO_REPHRASE}
+    second = assistant.send(sender, "euh le truc là")
+    assert second[0]["text"] == messages.ESCALATE
+    assert [b["payload"] for b in second[0]["buttons"]] == ["/talk_to_human", "/submit_request"]
+    # Understanding again resets the count: the next unclear turn asks again.
+    assistant.send(sender, "Comment activer un contrat ServicePac ?")
+    third = assistant.send(sender, "j'ai un souci")
+    assert third[0]["text"] != messages.ESCALATE
+
+
+def test_a_did_you_mean_button_answers_its_question(assistant: Assistant, corpus: list[FaqEntry]) -> None:
+    sender = new_sender()
+    [reply] = assistant.send(sender, "contrat")
+    assert reply["text"] == messages.DID_YOU_MEAN and reply["buttons"]
+    button = reply["buttons"][0]
+    answer = texts(assistant.send(sender, button["payload"]))
+    by_question = {e.question: e for e in corpus}
+    if button["payload"] in by_question:
+        assert answer == [by_question[button["payload"]].answer]
+    else:
+        assert answer and answer[0] not in FALLBACK_TEXTS
+
+
+def test_answer_buttons_lead_to_the_matching_in_chat_action(assistant: Assistant) -> None:
+    reply = texts(assistant.send(new_sender(), "/cancel_licence"))
+    assert reply == [response_text("utter_cancel_licence_info")]
+    assert "30 jours" in reply[0]
+
+
+def test_the_conversation_is_stored_in_the_tracker_store(assistant: Assistant) -> None:
+    sender = new_sender()
+    assistant.send(sender, "Comment obtenir une copie de mon contrat ?")
+    events = assistant.tracker(sender)["events"]
+    assert [e["text"] for e in events if e["event"] == "user"] == ["Comment obtenir une copie de mon contrat ?"]
+    assert any(e["event"] == "bot" for e in events)
+
+
+def test_the_http_api_refuses_requests_without_the_token(assistant: Assistant) -> None:
+    import urllib.error
+    import urllib.request
+
+    url = f"http://127.0.0.1:{assistant.settings.rasa_port}/conversations/x/tracker"
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(url, timeout=10)
+    assert error.value.code == 401

@@ -1,0 +1,20 @@
+"""`rasa data validate` passes with no warning at all."""
+from __future__ import annotations
+
+import subprocess
+
+from bot.settings import Settings
+from bot.training import rasa_environment
+
+
+def test_rasa_data_validate_passes_without_warning(test_settings: Settings) -> None:
+    result = subprocess.run(
+        [str(test_settings.rasa_executable), "data", "validate", "--fail-on-warnings"],
+        cwd=test_settings.root, env=rasa_environment(test_settings),
+        capture_output=True, text=True, timeout=300,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    # Rasa's own UserWarnings; Python's DeprecationWarnings from its dependencies don't count.
+    assert "UserWarning" not in output, output[-3000:]
+    assert "completed with errors" not in output
