@@ -108,3 +108,15 @@ def test_a_missing_answer_is_refused_with_the_file_name(tmp_path) -> None:
     (tmp_path / "bad_entry.yml").write_text("id: bad_entry\ncategory: X\nquestion: Q ?\n")
     with pytest.raises(CorpusError, match=r"bad_entry.yml: missing .*source.*answer"):
         load_corpus(tmp_path)
+
+
+def test_entity_markup_in_a_paraphrase_is_refused(tmp_path, corpus) -> None:
+    import yaml
+
+    entry = corpus[0]
+    data = {"id": entry.id, "category": entry.category, "source": entry.source,
+            "question": entry.question, "answer": entry.answer,
+            "paraphrases": [*entry.paraphrases, "mon [contrat](produit) svp"]}
+    (tmp_path / f"{entry.id}.yml").write_text(yaml.safe_dump(data, allow_unicode=True))
+    with pytest.raises(CorpusError, match="entity markup"):
+        load_corpus(tmp_path)

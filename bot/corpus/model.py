@@ -12,6 +12,7 @@ import yaml
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{2,60}$")
 REQUIRED_KEYS = ("id", "category", "source", "question", "answer", "paraphrases")
 MIN_PARAPHRASES = 20
+ANNOTATION_CHARS = set("[]{}")  # Rasa's entity markup: [text](entity), {"entity": ...}
 
 
 class CorpusError(ValueError):
@@ -71,6 +72,9 @@ def _entry_from_mapping(data: Any, path: Path) -> FaqEntry:
     paraphrases = data["paraphrases"]
     if not isinstance(paraphrases, list) or not all(isinstance(p, str) for p in paraphrases):
         raise CorpusError(f"{path}: paraphrases must be a list of strings")
+    annotated = [p for p in paraphrases if ANNOTATION_CHARS & set(p)]
+    if annotated:
+        raise CorpusError(f"{path}: {annotated[0]!r}: [ ] {{ }} would be read as entity markup")
     buttons = []
     for raw in data.get("buttons") or []:
         if not isinstance(raw, dict) or not raw.get("title") or not raw.get("payload"):

@@ -20,6 +20,7 @@ import yaml
 
 from bot.answering import predicted_answer
 from bot.corpus import load_corpus
+from bot.nlu.similarity import closest_pairs
 
 NO_ANSWER = "(pas de réponse)"
 
@@ -112,6 +113,7 @@ def evaluate(model: Path, corpus: Path, heldout: Path, out_of_domain: Path, out:
             for (e, a), n in confused.most_common(10)
         ],
         "errors": errors,
+        "closest_entries": closest_pairs(entries),
         "out_of_domain_examples": len(ood),
         "out_of_domain_answered": ood_answered,
     }
@@ -140,6 +142,8 @@ def markdown(report: dict) -> str:
     for item in report["most_confused"] or [{"expected": "-", "answered": "-", "count": 0, "examples": []}]:
         examples = "; ".join(f"« {x} »" for x in item["examples"])
         lines.append(f"- {item['expected']} → {item['answered']} ({item['count']}): {examples}")
+    lines += ["", "## Entries closest in meaning (spaCy vectors, cosine)", ""]
+    lines += [f"- {' / '.join(p['entries'])}: {p['similarity']:.3f}" for p in report["closest_entries"]]
     if report["out_of_domain_answered"]:
         lines += ["", "## Out-of-domain messages that got an FAQ answer", ""]
         lines += [f"- « {x['text']} » → {x['answered']}" for x in report["out_of_domain_answered"]]
