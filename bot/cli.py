@@ -6,7 +6,7 @@ import logging
 import signal
 import subprocess
 import sys
-import threading
+import time
 
 from bot.corpus import CorpusError
 from bot.corpus.build import BuildPaths, build, stale_files
@@ -57,13 +57,20 @@ def cmd_compare_configs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Start the action server and the Rasa server on localhost until interrupted."""
     settings = load_settings()
     model = ensure_model(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    services = [start_action_server(settings)]
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
+    services = []
     try:
+        services.append(start_action_server(settings))
         services[0].wait_ready(timeout=60)
         services.append(start_rasa(settings, model, api_token(settings)))
         print("Starting Rasa (about 30 s)...", flush=True)
@@ -78,14 +85,13 @@ def cmd_run(args: argparse.Namespace) -> int:
             "Press Ctrl+C to stop.",
             flush=True,
         )
-        stopped = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-        while not stopped.wait(1):
+        while True:
+            time.sleep(1)
             dead = [s for s in services if s.process.poll() is not None]
             if dead:
                 raise ServiceError(f"{dead[0].name} stopped; see {dead[0].log_path}")
     except KeyboardInterrupt:
-        pass
+        print("Stopping...", flush=True)
     finally:
         for service in reversed(services):
             service.stop()

@@ -28,7 +28,7 @@ def cross_validate(settings: Settings, config: Path, folds: int, out: Path) -> d
     target = out / config.stem
     command = [str(settings.rasa_executable), "test", "nlu", "--nlu", "data",
                "--config", str(config), "--cross-validation", "--folds", str(folds),
-               "--out", str(target), "--disable-plotting"]
+               "--out", str(target), "--no-plot"]
     started = time.monotonic()
     result = subprocess.run(command, cwd=settings.root, env=rasa_environment(settings),
                             capture_output=True, text=True)

@@ -1,8 +1,10 @@
 """Start the Rasa server and the action server as local processes and wait until ready."""
 from __future__ import annotations
 
+import ctypes
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -70,6 +72,14 @@ def service_environment(settings: Settings) -> dict[str, str]:
     return env
 
 
+def _die_with_parent() -> None:
+    """In the child: ask Linux to SIGTERM it when its parent exits, so no server is orphaned."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:  # not Linux: the parent's own clean-up still stops the children
+        pass
+
+
 def _spawn(name: str, command: list[str], settings: Settings, health_url: str) -> Service:
     log_dir = settings.data_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -78,6 +88,7 @@ def _spawn(name: str, command: list[str], settings: Settings, health_url: str) -
     process = subprocess.Popen(
         command, cwd=settings.root, env=service_environment(settings),
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        preexec_fn=_die_with_parent,
     )
     return Service(name, process, health_url, log_path, log)
 

@@ -15,7 +15,6 @@ from bot.services import Service, start_action_server, start_rasa
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.training import ensure_model
 
-SEED = PROJECT_ROOT.parent / "shared" / "seed" / "000_d11a1f5491a3ba37.txt"
 SEED_COPY = PROJECT_ROOT / "tests" / "data" / "seed_faq.txt"
 
 
@@ -26,7 +25,7 @@ def corpus() -> list[FaqEntry]:
 
 @pytest.fixture(scope="session")
 def seed_text() -> str:
-    """The seed FAQ page (a verbatim copy is kept in tests/data for clean checkouts)."""
+    """The seed FAQ page (a verbatim copy of ../shared/seed, kept for clean checkouts)."""
     return SEED_COPY.read_text(encoding="utf-8")
 
 

@@ -120,3 +120,12 @@ def test_entity_markup_in_a_paraphrase_is_refused(tmp_path, corpus) -> None:
     (tmp_path / f"{entry.id}.yml").write_text(yaml.safe_dump(data, allow_unicode=True))
     with pytest.raises(CorpusError, match="entity markup"):
         load_corpus(tmp_path)
+
+
+def test_the_seed_copy_is_verbatim(seed_text: str) -> None:
+    from bot.settings import PROJECT_ROOT
+
+    shared = PROJECT_ROOT.parent / "shared" / "seed" / "000_d11a1f5491a3ba37.txt"
+    if not shared.exists():
+        pytest.skip("../shared/seed is not next to this checkout")
+    assert seed_text == shared.read_text(encoding="utf-8")

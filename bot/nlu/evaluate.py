@@ -22,7 +22,7 @@ from bot.answering import predicted_answer
 from bot.corpus import load_corpus
 from bot.nlu.similarity import closest_pairs
 
-NO_ANSWER = "(pas de réponse)"
+NO_ANSWER = "(no answer)"
 
 
 def read_heldout(path: Path) -> list[tuple[str, str]]:
@@ -62,7 +62,7 @@ def _confusion_png(labels: list[str], truth: list[str], predicted: list[str], pa
     ConfusionMatrixDisplay(matrix, display_labels=labels).plot(
         ax=axes, cmap="Blues", xticks_rotation=90, colorbar=False
     )
-    axes.set_title("Réponses : attendue (lignes) / donnée (colonnes)")
+    axes.set_title("Answers: expected (rows) / given (columns)")
     figure.tight_layout()
     figure.savefig(path, dpi=90)
     plt.close(figure)
