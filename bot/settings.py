@@ -18,6 +18,7 @@ class Settings:
     models_dir: Path
     rasa_port: int
     action_port: int
+    tickets_url: str
 
     @property
     def rasa_executable(self) -> Path:
@@ -36,11 +37,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Settings from ``FAQBOT_*`` environment variables, with embedded defaults."""
     env = os.environ if environ is None else environ
     root = Path(env.get("FAQBOT_ROOT", PROJECT_ROOT))
+    data_dir = Path(env.get("FAQBOT_DATA_DIR", root / "var"))
     return Settings(
         root=root,
-        data_dir=Path(env.get("FAQBOT_DATA_DIR", root / "var")),
+        data_dir=data_dir,
         rasa_venv=Path(env.get("FAQBOT_RASA_VENV", root / ".venv" / "rasa")),
         models_dir=Path(env.get("FAQBOT_MODELS_DIR", root / "models")),
         rasa_port=int(env.get("FAQBOT_RASA_PORT", "5005")),
         action_port=int(env.get("FAQBOT_ACTION_PORT", "5055")),
+        tickets_url=env.get("FAQBOT_TICKETS_URL", f"sqlite:///{data_dir / 'tickets.db'}"),
     )

@@ -38,11 +38,13 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Project settings with a private data folder and free ports; models stay cached."""
+    data_dir = tmp_path_factory.mktemp("var")
     return replace(
         load_settings(),
-        data_dir=tmp_path_factory.mktemp("var"),
+        data_dir=data_dir,
         rasa_port=free_port(),
         action_port=free_port(),
+        tickets_url=f"sqlite:///{data_dir / 'tickets.db'}",
     )
 
 

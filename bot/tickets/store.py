@@ -1,0 +1,153 @@
+"""Repository of the ticket store: the only code that talks to its database.
+
+One short session per operation (never shared between concurrent actions). Methods are
+blocking; async callers (the action server) run them with ``asyncio.to_thread``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from bot.tickets.models import Ticket, TicketEvent, TicketKind, TicketStatus, utcnow
+
+SYSTEM_ACTOR = "assistant"
+
+
+class TicketNotFound(LookupError):
+    """No ticket has this reference."""
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    """What a flow collected, ready to be filed (validated by the actions beforehand)."""
+
+    kind: TicketKind
+    category: str
+    customer_name: str
+    email: str
+    consent_at: datetime
+    conversation_id: str
+    idempotency_key: str
+    subject: str | None = None
+    description: str | None = None
+    contract_number: str | None = None
+    requested_end_date: date | None = None
+    reason: str | None = None
+    company: str | None = None
+    phone: str | None = None
+    signature_name: str | None = None
+    signed_at: datetime | None = None
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets foreign keys on and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 15})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def format_reference(kind: TicketKind, year: int, number: int) -> str:
+    """``DEM-2026-000042``: prefix of the kind, year of filing, six-digit number."""
+    return f"{kind.prefix}-{year}-{number:06d}"
+
+
+class TicketStore:
+    """Create, find and update tickets."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def _session(self) -> Session:
+        return self._sessions()
+
+    def file(self, new: NewTicket) -> Ticket:
+        """Store a ticket and its first history entry in one transaction; return it.
+
+        Filing the same submission again (same conversation and idempotency key) returns
+        the ticket filed the first time instead of creating a duplicate.
+        """
+        existing = self._find_submission(new.conversation_id, new.idempotency_key)
+        if existing:
+            return existing
+        with self._session() as session:
+            try:
+                with session.begin():
+                    ticket = Ticket(**new.__dict__, reference=f"pending-{new.idempotency_key[:12]}",
+                                    status=TicketStatus.RECEIVED)
+                    session.add(ticket)
+                    session.flush()  # assigns the id the reference is made of
+                    ticket.reference = format_reference(new.kind, ticket.created_at.year, ticket.id)
+                    session.add(TicketEvent(ticket=ticket, status=TicketStatus.RECEIVED,
+                                            actor=SYSTEM_ACTOR, note="Déposé via l'assistant"))
+            except IntegrityError:
+                # A concurrent retry of the same submission won the race: return its ticket.
+                existing = self._find_submission(new.conversation_id, new.idempotency_key)
+                if existing:
+                    return existing
+                raise
+            return self.get(ticket.reference)
+
+    def _find_submission(self, conversation_id: str, key: str) -> Ticket | None:
+        with self._session() as session:
+            query = (select(Ticket).options(selectinload(Ticket.history))
+                     .where(Ticket.conversation_id == conversation_id,
+                            Ticket.idempotency_key == key))
+            return session.scalars(query).one_or_none()
+
+    def get(self, reference: str) -> Ticket:
+        """The ticket with this reference and its history, or :class:`TicketNotFound`."""
+        with self._session() as session:
+            query = (select(Ticket).options(selectinload(Ticket.history))
+                     .where(Ticket.reference == reference.strip().upper()))
+            ticket = session.scalars(query).one_or_none()
+            if ticket is None:
+                raise TicketNotFound(reference)
+            return ticket
+
+    def lookup(self, reference: str, email: str) -> Ticket | None:
+        """The ticket only if both its reference and its e-mail match (case-insensitive)."""
+        try:
+            ticket = self.get(reference)
+        except TicketNotFound:
+            return None
+        return ticket if ticket.email.casefold() == email.strip().casefold() else None
+
+    def list(self, status: TicketStatus | None = None, kind: TicketKind | None = None,
+             category: str | None = None, limit: int = 100) -> list[Ticket]:
+        """Most recent tickets first, optionally filtered."""
+        query = select(Ticket).order_by(Ticket.id.desc()).limit(limit)
+        if status:
+            query = query.where(Ticket.status == status)
+        if kind:
+            query = query.where(Ticket.kind == kind)
+        if category:
+            query = query.where(Ticket.category == category)
+        with self._session() as session:
+            return list(session.scalars(query))
+
+    def set_status(self, reference: str, status: TicketStatus, actor: str,
+                   note: str | None = None) -> Ticket:
+        """Change a ticket's status and record who did it, when and why."""
+        if not actor.strip():
+            raise ValueError("actor is required for the audit trail")
+        with self._session() as session, session.begin():
+            ticket = session.scalars(
+                select(Ticket).where(Ticket.reference == reference.strip().upper())).one_or_none()
+            if ticket is None:
+                raise TicketNotFound(reference)
+            ticket.status = status
+            ticket.updated_at = utcnow()
+            session.add(TicketEvent(ticket=ticket, status=status, actor=actor.strip(), note=note))
+        return self.get(reference)

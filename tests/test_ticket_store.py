@@ -1,0 +1,120 @@
+"""The ticket store on SQLite and on a real PostgreSQL server."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.tickets.migrate import downgrade, upgrade
+from bot.tickets.models import Base, Ticket, TicketEvent, TicketKind, TicketStatus
+from bot.tickets.store import NewTicket, TicketNotFound, TicketStore, make_engine
+from tests.databases import postgres_database
+
+NOW = datetime(2026, 11, 29, 10, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'tickets.db'}"
+    else:
+        with postgres_database() as url:
+            yield url
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[TicketStore]:
+    upgrade(database_url)
+    store = TicketStore(make_engine(database_url))
+    yield store
+    store.engine.dispose()
+
+
+def new_ticket(**changes) -> NewTicket:
+    fields = dict(kind=TicketKind.MAINTENANCE_CANCELLATION, category="Contrats",
+                  customer_name="Anne Dupont", email="Anne.Dupont@example.be", consent_at=NOW,
+                  conversation_id="conv-1", idempotency_key="k1", contract_number="CT-123456",
+                  requested_end_date=date(2026, 12, 31), signature_name="Anne Dupont",
+                  signed_at=NOW, phone="+3223392345")
+    fields.update(changes)
+    return NewTicket(**fields)
+
+
+def test_migrations_upgrade_an_empty_database_and_downgrade_cleanly(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(database_url)
+    assert {"tickets", "ticket_events", "alembic_version"} <= set(inspect(engine).get_table_names())
+    downgrade(database_url)
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    upgrade(database_url)
+    assert "tickets" in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_the_migrations_match_the_models(store: TicketStore) -> None:
+    with store.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+
+
+def test_filing_gives_a_readable_reference_and_a_first_history_entry(store: TicketStore) -> None:
+    ticket = store.file(new_ticket())
+    assert ticket.reference == f"RES-{ticket.created_at.year}-{ticket.id:06d}"
+    assert ticket.status is TicketStatus.RECEIVED
+    assert [(e.status, e.actor) for e in ticket.history] == [(TicketStatus.RECEIVED, "assistant")]
+    request = store.file(new_ticket(kind=TicketKind.REQUEST, idempotency_key="k2"))
+    assert request.reference.startswith("DEM-") and request.reference != ticket.reference
+    stored = store.get(ticket.reference.lower())
+    assert (stored.email, stored.requested_end_date, stored.consent_at) == (
+        "Anne.Dupont@example.be", date(2026, 12, 31), NOW)
+
+
+def test_a_retried_submission_never_creates_a_duplicate(store: TicketStore) -> None:
+    first = store.file(new_ticket())
+    again = store.file(new_ticket())
+    assert again.reference == first.reference
+    assert len(store.list()) == 1
+
+
+def test_lookup_needs_both_reference_and_email(store: TicketStore) -> None:
+    reference = store.file(new_ticket()).reference
+    assert store.lookup(reference, " anne.dupont@EXAMPLE.be ").reference == reference
+    assert store.lookup(reference, "someone.else@example.be") is None
+    assert store.lookup("RES-2026-999999", "anne.dupont@example.be") is None
+
+
+def test_status_changes_are_audited(store: TicketStore) -> None:
+    reference = store.file(new_ticket()).reference
+    ticket = store.set_status(reference, TicketStatus.IN_PROGRESS, "agent.marc", "Pris en charge")
+    assert ticket.status is TicketStatus.IN_PROGRESS
+    assert [(e.status, e.actor, e.note) for e in ticket.history][1:] == [
+        (TicketStatus.IN_PROGRESS, "agent.marc", "Pris en charge")]
+    with pytest.raises(TicketNotFound):
+        store.set_status("DEM-2026-000000", TicketStatus.RESOLVED, "agent.marc")
+    with pytest.raises(ValueError):
+        store.set_status(reference, TicketStatus.RESOLVED, "  ")
+
+
+def test_list_filters_by_status_kind_and_category(store: TicketStore) -> None:
+    store.file(new_ticket())
+    second = store.file(new_ticket(kind=TicketKind.REQUEST, category="Factures et paiements",
+                                   idempotency_key="k2"))
+    store.set_status(second.reference, TicketStatus.RESOLVED, "agent.marc")
+    assert [t.reference for t in store.list(status=TicketStatus.RESOLVED)] == [second.reference]
+    assert len(store.list(kind=TicketKind.MAINTENANCE_CANCELLATION)) == 1
+    assert len(store.list(category="Factures et paiements")) == 1
+    assert [t.id for t in store.list()] == sorted((t.id for t in store.list()), reverse=True)
+
+
+def test_a_failed_filing_leaves_no_partial_record(store: TicketStore) -> None:
+    with pytest.raises(IntegrityError):
+        store.file(new_ticket(customer_name=None))
+    with store.engine.connect() as connection:
+        assert connection.execute(select(Ticket.id)).all() == []
+        assert connection.execute(select(TicketEvent.id)).all() == []
