@@ -12,6 +12,8 @@ from bot.corpus import CorpusError
 from bot.corpus.build import BuildPaths, build, stale_files
 from bot.services import ServiceError, api_token, start_action_server, start_rasa
 from bot.settings import load_settings
+from bot.tickets.cli import add_commands as add_ticket_commands
+from bot.tickets.store import TicketNotFound
 from bot.training import TrainingError, ensure_model
 
 log = logging.getLogger("bot")
@@ -118,15 +120,20 @@ def parser() -> argparse.ArgumentParser:
     compare_cmd.add_argument("--out", default="reports/cv")
     compare_cmd.set_defaults(handler=cmd_compare_configs)
     commands.add_parser("run", help=cmd_run.__doc__).set_defaults(handler=cmd_run)
+    add_ticket_commands(commands)
     return root
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; operator errors become one clear line and exit code 2."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     args = parser().parse_args(argv)
     try:
         return args.handler(args)
+    except TicketNotFound as error:
+        print(f"error: no ticket with reference {error}", file=sys.stderr)
+        return 2
     except (CorpusError, TrainingError, ServiceError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -42,3 +42,33 @@ def test_a_broken_entry_is_reported_in_one_clear_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and "copie_contrat.yml: not valid YAML" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_operators_list_show_and_change_ticket_status(tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    from bot.settings import load_settings
+    from bot.tickets import open_store
+    from bot.tickets.models import TicketKind
+    from bot.tickets.store import NewTicket
+
+    env = dict(os.environ, FAQBOT_DATA_DIR=str(tmp_path))
+    store = open_store(load_settings(env))
+    reference = store.file(NewTicket(
+        kind=TicketKind.CONTRACT_COPY, category="Contrats", customer_name="Jan Peeters",
+        email="jan@example.be", consent_at=datetime.now(timezone.utc), conversation_id="c",
+        idempotency_key="k", contract_number="CT-42")).reference
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "bot", "tickets", *args], cwd=PROJECT_ROOT,
+                              env=env, capture_output=True, text=True, timeout=60)
+
+    assert reference in cli("list").stdout
+    changed = cli("set-status", reference, "in_progress", "--actor", "agent.lea", "--note", "Copie envoyée")
+    assert changed.returncode == 0 and changed.stdout.strip() == f"{reference}: in_progress"
+    shown = cli("show", reference).stdout
+    assert "in_progress" in shown and "agent.lea - Copie envoyée" in shown
+    assert store.get(reference).status.value == "in_progress"
+    assert cli("list", "--status", "resolved").stdout.strip() == "no ticket"
+    missing = cli("show", "COP-2026-999999")
+    assert missing.returncode == 2 and missing.stderr.strip() == "error: no ticket with reference COP-2026-999999"
