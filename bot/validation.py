@@ -1,0 +1,126 @@
+"""Validation and normalisation of what customers type into the request flows.
+
+Pure functions (no I/O): each returns the normalised value, or None when the input is not
+acceptable; the flows turn None into a clear French message.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+
+import dateparser
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+LICENCE_NOTICE_DAYS = 30  # "Vous êtes priés de notifier IBM 30 jours avant la date d'annulation"
+MAX_TEXT_LENGTH = 2000
+MAX_SHORT_TEXT_LENGTH = 200
+CONTRACT_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9./-]{3,29}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str | None, max_length: int = MAX_TEXT_LENGTH) -> str | None:
+    """Trimmed text without control characters, or None if empty or too long.
+
+    Markup is kept as typed (it is stored and shown as inert text, never interpreted).
+    """
+    if text is None:
+        return None
+    cleaned = _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
+    if not cleaned or len(cleaned) > max_length:
+        return None
+    return cleaned
+
+
+def normalise_email(text: str | None) -> str | None:
+    """A syntactically valid e-mail address (domain lower-cased), or None."""
+    if not text:
+        return None
+    try:
+        return validate_email(text.strip(), check_deliverability=False).normalized
+    except EmailNotValidError:
+        return None
+
+
+def normalise_phone(text: str | None, region: str = "BE") -> str | None:
+    """A valid Belgian or international number in E.164 form (+3223392345), or None."""
+    if not text:
+        return None
+    candidate = text.strip()
+    if candidate.startswith("00"):
+        candidate = "+" + candidate[2:]
+    try:
+        number = phonenumbers.parse(candidate.replace("(0)", ""), region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_contract_number(text: str | None) -> str | None:
+    """A contract or licence number: 4-30 letters, digits, '.', '/', '-'; upper-cased."""
+    if not text:
+        return None
+    candidate = re.sub(r"\s+", "", text).upper()
+    candidate = re.sub(r"^(N°|NO\.?|NUMERO|NUMÉRO)", "", candidate)
+    return candidate if CONTRACT_NUMBER.match(candidate) else None
+
+
+def _end_of_month(day: date, months_ahead: int = 0) -> date:
+    month_index = day.month - 1 + months_ahead
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+_RELATIVE_ENDS = {
+    r"fin (du|de ce) mois": lambda today: _end_of_month(today),
+    r"fin (du mois prochain|de mois prochain)": lambda today: _end_of_month(today, 1),
+    r"fin (de l'annee|d'annee|de cette annee)": lambda today: date(today.year, 12, 31),
+}
+
+
+_DATE_WORDS = re.compile(
+    r"\d|janv|fev|mars|avr|mai|juin|juil|aout|sept|oct|nov|dec|demain|aujourd")
+
+
+def parse_french_date(text: str | None, today: date) -> date | None:
+    """A date typed in French ("31/12", "le 3 mars", "fin du mois", "demain"), or None.
+
+    Dates without a year are taken in the future; day/month order is European.
+    """
+    if not text:
+        return None
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).strip(" .!?")
+    for pattern, resolve in _RELATIVE_ENDS.items():
+        if re.fullmatch(rf"(a la |au |pour la |d'ici la )?{pattern}", plain):
+            return resolve(today)
+    if not _DATE_WORDS.search(plain):  # "un jour", "bientôt": not a date, whatever a parser says
+        return None
+    parsed = dateparser.parse(
+        plain, languages=["fr"],
+        settings={"PREFER_DATES_FROM": "future", "DATE_ORDER": "DMY",
+                  "RELATIVE_BASE": datetime.combine(today, datetime.min.time()),
+                  "REQUIRE_PARTS": ["day", "month"]},
+    )
+    return parsed.date() if parsed else None
+
+
+def earliest_licence_end(today: date) -> date:
+    """The first end date a monthly licence can be given: 30 days after today."""
+    return today + timedelta(days=LICENCE_NOTICE_DAYS)
+
+
+def licence_end_is_allowed(end: date, today: date) -> bool:
+    """Whether ``end`` respects the 30 days' notice."""
+    return end >= earliest_licence_end(today)
+
+
+def format_date_fr(day: date) -> str:
+    """``31 décembre 2026``."""
+    months = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+              "septembre", "octobre", "novembre", "décembre")
+    return f"{'1er' if day.day == 1 else day.day} {months[day.month - 1]} {day.year}"
