@@ -65,6 +65,8 @@ def service_environment(settings: Settings) -> dict[str, str]:
         FAQBOT_ROOT=str(settings.root),
         FAQBOT_ACTION_PORT=str(settings.action_port),
         FAQBOT_TRACKER_DB=str(settings.tracker_db),
+        FAQBOT_DATA_DIR=str(settings.data_dir),
+        FAQBOT_TICKETS_URL=settings.tickets_url,
         SANIC_HOST="127.0.0.1",  # rasa-sdk has no --interface option
         PYTHONPATH=os.pathsep.join(filter(None, [str(settings.root), env.get("PYTHONPATH")])),
         TF_CPP_MIN_LOG_LEVEL="2",
