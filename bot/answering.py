@@ -14,7 +14,7 @@ FALLBACK_INTENT = "nlu_fallback"
 
 # The ResponseSelector's confidence is separate from the intent's: `faq` at 0.99 can still
 # pick a wrong answer at 0.2. Below this, the assistant asks instead of answering.
-ANSWER_THRESHOLD = 0.5
+ANSWER_THRESHOLD = 0.6
 # A candidate needs at least this joint confidence to be offered as a "did you mean" button.
 CANDIDATE_THRESHOLD = 0.05
 MAX_CANDIDATES = 3

@@ -46,3 +46,12 @@ def test_generated_files_are_valid_rasa_yaml(corpus: list[FaqEntry]) -> None:
     responses = yaml.safe_load(rendered["responses"])["responses"]
     assert set(responses) == {f"utter_faq/{e.id}" for e in corpus}
     assert responses["utter_faq/copie_contrat"][0]["buttons"][0]["payload"] == "/request_contract_copy"
+
+
+def test_no_faq_sentence_is_also_an_example_of_another_intent(corpus: list[FaqEntry]) -> None:
+    document = yaml.safe_load((PROJECT_ROOT / "data" / "nlu.yml").read_text(encoding="utf-8"))
+    other = {normalise(line[2:]): item["intent"] for item in document["nlu"]
+             for line in item["examples"].splitlines() if line.startswith("- ")}
+    clashes = [(entry.id, sentence, other[normalise(sentence)]) for entry in corpus
+               for sentence in (entry.question, *entry.paraphrases) if normalise(sentence) in other]
+    assert clashes == []
