@@ -14,9 +14,7 @@ from bot.services import ServiceError, api_token, start_action_server, start_ras
 from bot.settings import load_settings
 from bot.tickets.cli import add_commands as add_ticket_commands
 from bot.tickets.store import TicketNotFound
-from bot.training import TrainingError, ensure_model
-
-log = logging.getLogger("bot")
+from bot.training import TrainingError, ensure_model, rasa_environment
 
 
 def cmd_corpus_build(args: argparse.Namespace) -> int:
@@ -44,7 +42,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     model = ensure_model(settings)
     command = [str(settings.rasa_python), "-m", "bot.nlu.evaluate", "--model", str(model),
                "--out", str(args.out)]
-    return subprocess.run(command, cwd=settings.root).returncode
+    return subprocess.run(command, cwd=settings.root, env=rasa_environment(settings)).returncode
 
 
 def cmd_compare_configs(args: argparse.Namespace) -> int:

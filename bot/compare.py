@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from bot.settings import Settings
-from bot.training import rasa_environment
+from bot.training import TrainingError, rasa_environment
 
 
 def _scores(report_path: Path) -> dict[str, float]:
@@ -34,7 +34,7 @@ def cross_validate(settings: Settings, config: Path, folds: int, out: Path) -> d
                             capture_output=True, text=True)
     seconds = round(time.monotonic() - started)
     if result.returncode != 0:
-        raise RuntimeError(f"cross-validation of {config.name} failed:\n{result.stderr[-2000:]}")
+        raise TrainingError(f"cross-validation of {config.name} failed:\n{result.stderr[-2000:]}")
     return {"config": config.stem, "folds": folds, "seconds": seconds,
             "intent": _scores(target / "intent_report.json"),
             "answer": _scores(target / "response_selection_report.json")}
