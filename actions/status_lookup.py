@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import messages
+from actions.prompts import PromptAction
 from actions.ticket_store import lookup
 from bot.validation import normalise_email
 
@@ -86,25 +87,19 @@ class ActionResetFlowSlots(Action):
         return reset_flow_slots()
 
 
-class ActionAskRequestReference(Action):
+class ActionAskRequestReference(PromptAction):
     """Prompt of the form's first slot."""
+
+    prompt = messages.ASK_REFERENCE
 
     def name(self) -> str:
         return "action_ask_request_reference"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(text=messages.ASK_REFERENCE)
-        return []
 
-
-class ActionAskLookupEmail(Action):
+class ActionAskLookupEmail(PromptAction):
     """Prompt of the form's second slot."""
+
+    prompt = messages.ASK_LOOKUP_EMAIL
 
     def name(self) -> str:
         return "action_ask_lookup_email"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(text=messages.ASK_LOOKUP_EMAIL)
-        return []
