@@ -1,7 +1,11 @@
-"""Form prompts sent by actions (``action_ask_<slot>``), their copy in ``messages.py``."""
+"""Building blocks of the forms: slot prompts (``action_ask_<slot>``) and slot checks.
+
+Their French copy lives in ``messages.py``.
+"""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -21,3 +25,10 @@ class PromptAction(Action, ABC):
                   domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(text=self.prompt)
         return []
+
+
+def checked(slot: str, value: Any, dispatcher: CollectingDispatcher, error: str) -> dict[str, Any]:
+    """A form validator's result: the normalised ``value``, or None and ``error`` sent."""
+    if value is None:
+        dispatcher.utter_message(text=error)
+    return {slot: value}

@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import messages
-from actions.prompts import PromptAction
+from actions.prompts import PromptAction, checked
 from actions.ticket_store import lookup
 from bot.validation import normalise_email
 
@@ -36,17 +36,13 @@ class ValidateStatusLookupForm(FormValidationAction):
 
     async def validate_request_reference(self, value: Any, dispatcher: CollectingDispatcher,
                                          tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        reference = find_reference(str(value or ""))
-        if reference is None:
-            dispatcher.utter_message(text=messages.BAD_REFERENCE)
-        return {"request_reference": reference}
+        return checked("request_reference", find_reference(str(value or "")), dispatcher,
+                       messages.BAD_REFERENCE)
 
     async def validate_lookup_email(self, value: Any, dispatcher: CollectingDispatcher,
                                     tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        email = normalise_email(str(value or ""))
-        if email is None:
-            dispatcher.utter_message(text=messages.BAD_EMAIL)
-        return {"lookup_email": email}
+        return checked("lookup_email", normalise_email(str(value or "")), dispatcher,
+                       messages.BAD_EMAIL)
 
 
 class ActionReportStatus(Action):
