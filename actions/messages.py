@@ -68,3 +68,72 @@ def status_report(ticket: Ticket) -> str:
     return (f"Votre demande {ticket.reference} est {STATUS_LABELS[ticket.status.value]} "
             f"(dernière mise à jour : {format_date_fr(updated.date())} à "
             f"{updated:%H}h{updated:%M}).")
+
+
+# --- intake flows --------------------------------------------------------------------
+
+POSTAL_ADDRESS = "IBM Belgium\nCustomer Support Online Team\nAvenue du Bourget 42\n1130 Bruxelles"
+FLOW_ESCALATE = (
+    "Je n'arrive pas à enregistrer cette réponse. Un conseiller du Service Clientèle peut "
+    f"vous aider au {PHONE_AND_HOURS}. Vous pouvez aussi réessayer, ou abandonner cette demande :"
+)
+FLOW_ESCALATE_BUTTONS = [
+    {"title": "Parler à un conseiller", "payload": "/talk_to_human"},
+    {"title": "Abandonner cette demande", "payload": "/stop"},
+]
+CONSENT_REFUSED = (
+    "C'est noté : je n'enregistre aucune donnée et rien n'a été transmis. Vous pouvez "
+    f"présenter votre demande par téléphone au Service Clientèle, au {PHONE_AND_HOURS}."
+)
+PASSPORT_NOTHING_TO_CANCEL = (
+    "Bonne nouvelle : les licences Passport Advantage sont prépayées en une seule fois pour "
+    "toute leur durée, elles n'ont donc pas besoin de demande d'annulation. Il n'y a rien à "
+    "résilier et je n'ai rien enregistré. Puis-je vous aider pour autre chose ?"
+)
+STORE_FAILED = (
+    "Désolé, un problème technique m'empêche d'enregistrer votre demande pour le moment : "
+    "rien n'a été enregistré. Vos réponses sont conservées ; vous pouvez réessayer dans "
+    f"quelques instants, ou appeler le Service Clientèle au {PHONE_AND_HOURS}."
+)
+STORE_FAILED_BUTTONS = [{"title": "Réessayer l'envoi", "payload": "/retry_submission"}]
+NOTHING_TO_SUBMIT = (
+    "Je n'ai aucune demande en attente d'envoi. Pour en commencer une, dites-moi ce que vous "
+    "souhaitez faire."
+)
+FOLLOW_UP = ("Conservez cette référence : pour suivre votre demande, demandez-moi simplement "
+             "« où en est ma demande ? ».")
+
+
+def corrected(label: str, value: str) -> str:
+    return f"C'est corrigé : {label.lower()} → {value}."
+
+
+def filed(flow: str, ticket: Ticket) -> str:
+    """The confirmation that a flow's ticket is filed, with its reference and next steps."""
+    if flow == "maintenance":
+        signed = ticket.signed_at.astimezone(BRUSSELS) if ticket.signed_at else None
+        when = f" le {format_date_fr(signed.date())} à {signed:%H}h{signed:%M}" if signed else ""
+        return (
+            f"Votre préavis de résiliation est enregistré sous la référence {ticket.reference}, "
+            f"signé par {ticket.signature_name}{when}, pour une fin de contrat le "
+            f"{format_date_fr(ticket.requested_end_date)}.\n\n"
+            "Pour rappel, une résiliation de contrat de maintenance se fait par écrit, en "
+            "précisant le numéro de contrat et les coordonnées du point de contact ; les "
+            f"notifications doivent être signées et envoyées à :\n{POSTAL_ADDRESS}\n\n"
+            "Le Service Clientèle vous confirmera la prise en compte de ce préavis, ou vous "
+            f"dira s'il faut le compléter.\n\n{FOLLOW_UP}")
+    if flow == "licence":
+        return (
+            f"Votre demande de résiliation est enregistrée sous la référence {ticket.reference}, "
+            f"pour une fin de licence le {format_date_fr(ticket.requested_end_date)}.\n\n"
+            "Important : au moment de l'annulation, toutes les copies du logiciel doivent être "
+            "détruites et une confirmation de cette destruction doit être envoyée à IBM. "
+            f"Pensez à l'envoyer en rappelant la référence {ticket.reference}.\n\n{FOLLOW_UP}")
+    if flow == "copy":
+        return (
+            f"Votre demande de copie du contrat {ticket.contract_number} est enregistrée sous la "
+            f"référence {ticket.reference}. Le Service Clientèle vous l'enverra à l'adresse "
+            f"{ticket.email}.\n\n{FOLLOW_UP}")
+    return (
+        f"Votre demande est enregistrée sous la référence {ticket.reference}. Le Service "
+        f"Clientèle vous répondra à l'adresse {ticket.email}.\n\n{FOLLOW_UP}")

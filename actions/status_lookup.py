@@ -72,17 +72,6 @@ def reset_flow_slots() -> list[EventType]:
     return [SlotSet(name, None) for name in FLOW_SLOTS]
 
 
-class ActionResetFlowSlots(Action):
-    """Forget what a cancelled flow had collected."""
-
-    def name(self) -> str:
-        return "action_reset_flow_slots"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
-        return reset_flow_slots()
-
-
 class ActionAskRequestReference(PromptAction):
     """Prompt of the form's first slot."""
 

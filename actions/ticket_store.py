@@ -11,7 +11,7 @@ from functools import lru_cache
 from bot.settings import load_settings
 from bot.tickets import open_store
 from bot.tickets.models import Ticket
-from bot.tickets.store import TicketStore
+from bot.tickets.store import NewTicket, TicketStore
 
 
 @lru_cache(maxsize=1)
@@ -22,3 +22,8 @@ def _store() -> TicketStore:
 async def lookup(reference: str, email: str) -> Ticket | None:
     """The ticket if reference and e-mail both match, else None."""
     return await asyncio.to_thread(lambda: _store().lookup(reference, email))
+
+
+async def file_ticket(new: NewTicket) -> Ticket:
+    """File a ticket (idempotent for the same conversation and key)."""
+    return await asyncio.to_thread(lambda: _store().file(new))

@@ -17,7 +17,9 @@ from email_validator import EmailNotValidError, validate_email
 LICENCE_NOTICE_DAYS = 30  # "Vous êtes priés de notifier IBM 30 jours avant la date d'annulation"
 MAX_TEXT_LENGTH = 2000
 MAX_SHORT_TEXT_LENGTH = 200
+MAX_NAME_LENGTH = 120
 CONTRACT_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9./-]{3,29}$")
+_PHONE_TOKEN = re.compile(r"\+?\(?\d[\d\s().\/-]{6,}\d")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -48,7 +50,10 @@ def normalise_phone(text: str | None, region: str = "BE") -> str | None:
     """A valid Belgian or international number in E.164 form (+3223392345), or None."""
     if not text:
         return None
-    candidate = text.strip()
+    found = _PHONE_TOKEN.search(text)
+    if not found:
+        return None
+    candidate = found[0].strip()
     if candidate.startswith("00"):
         candidate = "+" + candidate[2:]
     try:
@@ -61,12 +66,15 @@ def normalise_phone(text: str | None, region: str = "BE") -> str | None:
 
 
 def normalise_contract_number(text: str | None) -> str | None:
-    """A contract or licence number: 4-30 letters, digits, '.', '/', '-'; upper-cased."""
+    """A contract or licence number: 4-30 letters, digits, '.', '/', '-', with at least one
+    digit; upper-cased."""
     if not text:
         return None
     candidate = re.sub(r"\s+", "", text).upper()
     candidate = re.sub(r"^(N°|NO\.?|NUMERO|NUMÉRO)", "", candidate)
-    return candidate if CONTRACT_NUMBER.match(candidate) else None
+    if not CONTRACT_NUMBER.match(candidate) or not any(c.isdigit() for c in candidate):
+        return None
+    return candidate
 
 
 def _end_of_month(day: date, months_ahead: int = 0) -> date:
@@ -124,3 +132,52 @@ def format_date_fr(day: date) -> str:
     months = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
               "septembre", "octobre", "novembre", "décembre")
     return f"{'1er' if day.day == 1 else day.day} {months[day.month - 1]} {day.year}"
+
+
+_COMMAND = re.compile(r"^\s*/\w")
+_NAME_PREFIX = re.compile(
+    r"^(je m'appelle|je suis|mon nom est|mon nom complet est|nom\s*:|c'est)\s+", re.IGNORECASE)
+_NAME = re.compile(r"^[^\W\d_]+(?:[ '’.-]+[^\W\d_]+)*\.?$")
+_EMAIL_TOKEN = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+")
+
+
+def looks_like_command(text: str | None) -> bool:
+    """Whether ``text`` is a typed ``/intent{...}`` payload rather than words."""
+    return bool(text and _COMMAND.match(text))
+
+
+def normalise_person_name(text: str | None) -> str | None:
+    """A person's full name ("Anne Dupont", "Jean-Luc D'Hondt"), or None.
+
+    Accepts "je m'appelle …"; needs letters only (with spaces, hyphens, apostrophes, dots)
+    and at least two characters.
+    """
+    cleaned = clean_text(text, max_length=MAX_NAME_LENGTH)
+    if cleaned is None:
+        return None
+    cleaned = _NAME_PREFIX.sub("", cleaned).strip(" .")
+    cleaned = re.sub(r"\s+", " ", cleaned)
+    if len(cleaned) < 2 or not _NAME.match(cleaned):
+        return None
+    return cleaned
+
+
+def same_name(typed: str, expected: str) -> bool:
+    """Whether a typed signature is the expected name (case, accents and spacing aside)."""
+    return fold(typed) == fold(expected)
+
+
+def fold(text: str) -> str:
+    """Lower-case words without accents or punctuation, for lenient comparisons."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", " ", letters).strip()
+
+
+def find_email(text: str | None) -> str | None:
+    """The first valid e-mail address inside ``text`` ("c'est anne@x.be merci"), or None."""
+    for token in _EMAIL_TOKEN.findall(text or ""):
+        found = normalise_email(token.strip("."))
+        if found:
+            return found
+    return None

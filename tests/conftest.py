@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+import yaml
 
 from bot.corpus import FaqEntry, load_corpus
 from bot.services import Service, start_action_server, start_rasa
@@ -21,6 +22,12 @@ SEED_COPY = PROJECT_ROOT / "tests" / "data" / "seed_faq.txt"
 @pytest.fixture(scope="session")
 def corpus() -> list[FaqEntry]:
     return load_corpus(PROJECT_ROOT / "faq_corpus")
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict[str, Any]:
+    """``domain.yml`` as data."""
+    return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

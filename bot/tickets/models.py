@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Date, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -91,6 +91,8 @@ class Ticket(Base):
     consent_at: Mapped[datetime] = mapped_column(UtcDateTime())
     signature_name: Mapped[str | None] = mapped_column(String(120))
     signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Licence terminations: the customer confirmed that every copy will be destroyed.
+    destruction_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     conversation_id: Mapped[str] = mapped_column(String(120), index=True)
     # Same conversation + same confirmation = same submission: a retry never duplicates.
     idempotency_key: Mapped[str] = mapped_column(String(64))

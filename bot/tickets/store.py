@@ -40,6 +40,7 @@ class NewTicket:
     phone: str | None = None
     signature_name: str | None = None
     signed_at: datetime | None = None
+    destruction_confirmed: bool = False
 
 
 def make_engine(url: str) -> Engine:

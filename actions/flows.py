@@ -1,0 +1,137 @@
+"""The four intake flows: which questions each asks, in which order, and what it files.
+
+Pure data and functions over slot values (no Rasa calls), so the flows' logic is unit-tested
+without a model. ``fields(slots)`` is dynamic: a licence flow stops after "Passport
+Advantage", every flow stops after a consent refusal or a cancelled summary, and "Corriger"
+inserts the "what to correct" question before the summary.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Callable, Mapping
+
+from actions import fields as f
+from actions.fields import Field
+from bot.tickets.models import TicketKind
+from bot.tickets.store import NewTicket
+
+Slots = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A guided conversation that ends in a ticket."""
+
+    name: str
+    intent: str                    # the intent that starts it
+    kind: TicketKind
+    intro: str                     # first message, before the first question
+    summary_title: str
+    questions: Callable[[Slots], list[Field]]
+    category: str | None = None    # fixed ticket category; None: the customer picks one
+
+    def fields(self, slots: Slots) -> list[Field]:
+        """The questions to ask, given what is known so far."""
+        asked = self.questions(slots)
+        if slots.get("consent") == f.NO:
+            return asked[:_index(asked, "consent") + 1]
+        asked += [f.CONFIRMATION_FIELD]
+        if slots.get("confirmation") == f.CORRECT:
+            asked.insert(len(asked) - 1, f.field_to_correct(self.correctable(slots)))
+        return asked
+
+    def correctable(self, slots: Slots) -> list[Field]:
+        """What "Corriger" offers: the answers given so far (consent and signature aside)."""
+        fixed = {"consent", "signature", "confirmation", "field_to_correct", "licence_type"}
+        return [q for q in self.questions(slots)
+                if q.slot not in fixed and slots.get(q.slot) is not None]
+
+    def summary(self, slots: Slots) -> str:
+        lines = [f"• {q.label} : {q.display(str(slots[q.slot]))}"
+                 for q in self.questions(slots)
+                 if q.slot not in {"consent", "confirmation"} and slots.get(q.slot) is not None]
+        return f"Voici le récapitulatif de {self.summary_title} :\n" + "\n".join(lines)
+
+    def ticket(self, slots: Slots, conversation_id: str, idempotency_key: str) -> NewTicket:
+        """The record to file from a confirmed flow's slots."""
+        def value(slot: str) -> Any:
+            asked = {q.slot for q in self.questions(slots)}
+            found = slots.get(slot) if slot in asked else None
+            return None if found in (None, f.SKIPPED) else found
+
+        end = value("end_date")
+        signed = value("signed_at")
+        return NewTicket(
+            kind=self.kind,
+            category=self.category or value("request_category"),
+            customer_name=value("customer_name"),
+            email=value("email"),
+            consent_at=datetime.fromisoformat(slots["consent_at"]),
+            conversation_id=conversation_id,
+            idempotency_key=idempotency_key,
+            subject=value("subject"),
+            description=value("description"),
+            contract_number=value("contract_number"),
+            requested_end_date=date.fromisoformat(end) if end else None,
+            reason=value("reason"),
+            company=value("company"),
+            phone=value("phone"),
+            signature_name=value("signature"),
+            signed_at=datetime.fromisoformat(signed) if signed else None,
+            destruction_confirmed=value("destruction_confirmed") == f.YES,
+        )
+
+
+def _index(questions: list[Field], slot: str) -> int:
+    return next(i for i, q in enumerate(questions) if q.slot == slot)
+
+
+def _request(slots: Slots) -> list[Field]:
+    asked = [f.REQUEST_CATEGORY, f.SUBJECT, f.DESCRIPTION]
+    if slots.get("request_category") in f.CATEGORIES_WITH_CONTRACT:
+        asked.append(f.REQUEST_CONTRACT_NUMBER)
+    return asked + [f.CONSENT_FIELD, f.CUSTOMER_NAME, f.COMPANY, f.EMAIL, f.PHONE]
+
+
+def _maintenance(slots: Slots) -> list[Field]:
+    return [f.CONTRACT_NUMBER, f.MAINTENANCE_END_DATE, f.REASON, f.CONSENT_FIELD,
+            f.CONTACT_NAME, f.EMAIL, f.PHONE, f.SIGNATURE]
+
+
+def _licence(slots: Slots) -> list[Field]:
+    return [f.LICENCE_TYPE, f.LICENCE_NUMBER, f.LICENCE_END_DATE, f.DESTRUCTION_CONFIRMED,
+            f.CONSENT_FIELD, f.CUSTOMER_NAME, f.EMAIL, f.PHONE]
+
+
+def _copy(slots: Slots) -> list[Field]:
+    return [f.CONTRACT_NUMBER, f.CONSENT_FIELD, f.CUSTOMER_NAME, f.COMPANY, f.EMAIL, f.PHONE]
+
+
+class _LicenceFlow(Flow):
+    def fields(self, slots: Slots) -> list[Field]:
+        if slots.get("licence_type") != f.MONTHLY:
+            # Type first; Passport Advantage: nothing to cancel, the flow ends explaining why.
+            return [f.LICENCE_TYPE]
+        return super().fields(slots)
+
+
+FLOWS: dict[str, Flow] = {flow.name: flow for flow in (
+    Flow("request", "submit_request", TicketKind.REQUEST,
+         "Je vais enregistrer votre demande pour le Service Clientèle. Quelques questions "
+         "suffisent ; vous pourrez tout relire avant l'envoi.",
+         "votre demande", _request),
+    Flow("maintenance", "cancel_maintenance", TicketKind.MAINTENANCE_CANCELLATION,
+         "Je vais préparer avec vous le préavis de résiliation de votre contrat de maintenance. "
+         "Vous pourrez tout relire avant de le signer et de l'envoyer.",
+         "votre préavis de résiliation", _maintenance,
+         category="Résiliation de contrat de maintenance"),
+    _LicenceFlow("licence", "cancel_licence", TicketKind.LICENCE_TERMINATION,
+                 "Je vais préparer avec vous la résiliation de votre licence logicielle.",
+                 "votre demande de résiliation", _licence,
+                 category="Résiliation de licence mensuelle"),
+    Flow("copy", "request_contract_copy", TicketKind.CONTRACT_COPY,
+         "Je vais transmettre votre demande de copie de contrat au Service Clientèle.",
+         "votre demande de copie", _copy, category="Copie de contrat"),
+)}
+FLOW_FOR_INTENT = {flow.intent: flow for flow in FLOWS.values()}

@@ -1,0 +1,183 @@
+"""One reusable form-validation base class for every guided flow.
+
+Rasa calls a form's validation action after each customer message while the form is active.
+This class reads the answer to the question that was asked, whatever the wording:
+
+- an answer the question's parser accepts fills the slot (button or typed text);
+- otherwise a recognised digression (an FAQ question, "annuler", a request for a person…)
+  is left to the rules: returning no slot makes Rasa reject the form for this turn, the
+  rules answer, and the form asks its question again;
+- otherwise the customer is told why the answer is refused; after ``MAX_FAILURES`` refusals
+  in a row the assistant offers a person or to give up (financial-demo's escalation pattern);
+- "en fait mon e-mail est …" corrects an earlier answer at any step.
+
+Subclasses say which questions are asked (``fields``) and may add cross-field checks
+(``after_answer``).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from abc import ABC, abstractmethod
+from datetime import date, datetime, timezone
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import messages
+from actions.fields import Field, Invalid
+
+log = logging.getLogger(__name__)
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+FAILURES_SLOT = "failed_attempts"
+MAX_FAILURES = 3
+# Intents that may interrupt a flow; anything else is read as an attempt to answer.
+DIGRESSIONS = {"faq", "stop", "help", "bot_challenge", "talk_to_human", "submit_request",
+               "cancel_maintenance", "cancel_licence", "request_contract_copy"}
+# A free-text answer (subject, description, reason) is only taken as a digression when it
+# is short and sure ("annuler", "aide", "un humain svp") or an FAQ question asked as one.
+FREE_TEXT_DIGRESSIONS = {"stop", "help", "bot_challenge", "talk_to_human"}
+SHORT_DIGRESSION_WORDS = 4
+SURE_DIGRESSION = 0.8
+
+_MARKER = r"(?:en fait|plut[ôo]t|pardon|correction|oups|erreur|je me suis tromp[ée]e?)"
+_FIELD_WORDS = {
+    "email": r"(?:adresse\s+)?e-?mail|adresse(?:\s+[ée]lectronique)?|mail|courriel",
+    "phone": r"(?:num[ée]ro\s+de\s+)?(?:t[ée]l[ée]phone|gsm|portable)|t[ée]l",
+    "customer_name": r"nom(?:\s+complet)?",
+    "company": r"soci[ée]t[ée]|entreprise|firme",
+    "contract_number": r"num[ée]ro\s+de\s+(?:contrat|licence)|contrat|licence",
+    "end_date": r"date(?:\s+de\s+fin)?",
+}
+_CORRECTION = re.compile(
+    rf"^\s*(?P<marker>{_MARKER})?[\s,:!.]*(?:mon|ma|le|la|l['’])?\s*"
+    rf"(?P<what>{'|'.join(f'(?P<{slot}>{words})' for slot, words in _FIELD_WORDS.items())})"
+    r"\s*(?:est|c'est|:|=)?\s*(?:plut[ôo]t\s*:?\s*)?(?P<value>.+)$",
+    re.IGNORECASE)
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def today() -> date:
+    """Today in Brussels, the service's calendar."""
+    return now().astimezone(BRUSSELS).date()
+
+
+def answers_the_question(tracker: Tracker) -> bool:
+    """Whether the form runs right after a customer message (not at activation or resume)."""
+    actions = [e.get("name") for e in tracker.events if e.get("event") == "action"]
+    return len(actions) >= 2 and actions[-2] == "action_listen"
+
+
+def is_digression(message: Mapping[str, Any], question: Field) -> bool:
+    """Whether a message that does not answer ``question`` is meant for the rules."""
+    intent = message.get("intent") or {}
+    name, confidence = intent.get("name"), intent.get("confidence") or 0.0
+    if name not in DIGRESSIONS:
+        return False
+    if not question.free_text:
+        return True
+    text = (message.get("text") or "").strip()
+    if name == "faq":
+        return text.endswith("?")
+    return (name in FREE_TEXT_DIGRESSIONS and confidence >= SURE_DIGRESSION
+            and len(text.split()) <= SHORT_DIGRESSION_WORDS)
+
+
+def find_correction(text: str, requested: str) -> tuple[str, str] | None:
+    """``("email", "x@y.be")`` for "en fait mon e-mail est x@y.be", else None.
+
+    Without a marker ("en fait", "plutôt"…) only at the summary, where nothing else is asked.
+    """
+    match = _CORRECTION.match(text or "")
+    if not match:
+        return None
+    if not match["marker"] and requested not in {"confirmation", "field_to_correct"}:
+        return None
+    slot = next(slot for slot in _FIELD_WORDS if match[slot])
+    return slot, match["value"].strip(" .!")
+
+
+class GuidedFormValidation(FormValidationAction, ABC):
+    """Reads answers, refuses bad ones with a reason, escalates after repeated failures."""
+
+    @abstractmethod
+    def fields(self, slots: Mapping[str, Any]) -> list[Field]:
+        """The questions of the flow, in order, given what is known so far."""
+
+    def after_answer(self, question: Field, value: str, slots: Mapping[str, Any],
+                     dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        """Extra slot updates once ``question`` got ``value``; raise Invalid to refuse it."""
+        return {}
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        slots: dict[str, Any] = dict(tracker.slots)
+        updates: dict[str, Any] = {}
+        requested = tracker.get_slot("requested_slot")
+        if requested and answers_the_question(tracker):
+            question = next((q for q in self.fields(slots) if q.slot == requested), None)
+            if question is not None:
+                read = self.read(question, tracker.latest_message, slots, dispatcher)
+                if read is None:
+                    return []  # a digression: Rasa rejects the form and the rules answer
+                updates.update(read)
+        slots.update(updates)
+        missing = next((q.slot for q in self.fields(slots) if slots.get(q.slot) is None), None)
+        return [SlotSet(k, v) for k, v in updates.items()] + [SlotSet("requested_slot", missing)]
+
+    def read(self, question: Field, message: Mapping[str, Any], slots: Mapping[str, Any],
+             dispatcher: CollectingDispatcher) -> dict[str, Any] | None:
+        """Slot updates for this message, or None when it is a digression."""
+        text = message.get("text") or ""
+        correction = find_correction(text, question.slot)
+        if correction:
+            fixed = self.correct(*correction, slots, dispatcher)
+            if fixed is not None:
+                return fixed
+        try:
+            value = question.parse(text, today())
+            if value is not None:
+                extra = self.after_answer(question, value, slots, dispatcher)
+                return {question.slot: value, FAILURES_SLOT: 0, **extra}
+            if is_digression(message, question):
+                return None
+            error = question.error
+        except Invalid as refused:
+            error = str(refused)
+        return self.refuse(error, slots, dispatcher)
+
+    def correct(self, slot: str, text: str, slots: Mapping[str, Any],
+                dispatcher: CollectingDispatcher) -> dict[str, Any] | None:
+        """Apply "en fait mon <field> est <value>" to an answer already given."""
+        question = next((q for q in self.fields(slots)
+                         if q.slot == slot and slots.get(slot) is not None), None)
+        if question is None:
+            return None
+        try:
+            value = question.parse(text, today())
+            if value is None:
+                raise Invalid(question.error)
+            extra = self.after_answer(question, value, slots, dispatcher)
+        except Invalid as refused:
+            return self.refuse(str(refused), slots, dispatcher)
+        dispatcher.utter_message(text=messages.corrected(question.label, question.display(value)))
+        return {slot: value, FAILURES_SLOT: 0, **extra}
+
+    def refuse(self, error: str, slots: Mapping[str, Any],
+               dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        failures = int(slots.get(FAILURES_SLOT) or 0) + 1
+        dispatcher.utter_message(text=error)
+        if failures >= MAX_FAILURES:
+            log.info("flow escalated after %d refused answers", failures)
+            dispatcher.utter_message(text=messages.FLOW_ESCALATE,
+                                     buttons=messages.FLOW_ESCALATE_BUTTONS)
+            failures = 0
+        return {FAILURES_SLOT: failures}

@@ -1,0 +1,162 @@
+"""The intake form: start a flow, ask its questions, file the ticket once confirmed.
+
+Rasa side (``domain.yml``, ``data/rules.yml``): an intent starts ``action_start_intake``
+then ``intake_form``; when the form is done, ``action_submit_intake`` files the ticket or
+explains why nothing is filed (Passport Advantage, consent refused, cancelled).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any, Mapping
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions import fields as f
+from actions import messages
+from actions.fields import Field, Invalid
+from actions.flows import FLOW_FOR_INTENT, FLOWS, Flow
+from actions.guided_form import FAILURES_SLOT, GuidedFormValidation, now, today
+from actions.ticket_store import file_ticket
+from bot.validation import same_name
+
+log = logging.getLogger(__name__)
+
+INTAKE_SLOTS = (
+    "flow", "request_category", "subject", "description", "contract_number", "licence_type",
+    "end_date", "reason", "destruction_confirmed", "consent", "consent_at", "customer_name",
+    "company", "email", "phone", "signature", "signed_at", "confirmation", "field_to_correct",
+    FAILURES_SLOT,
+)
+ASKED_SLOTS = sorted({q.slot for flow in FLOWS.values()
+                      for q in flow.fields({"licence_type": f.MONTHLY, "confirmation": f.CORRECT})})
+
+
+def current_flow(slots: Mapping[str, Any]) -> Flow | None:
+    return FLOWS.get(slots.get("flow") or "")
+
+
+def reset_intake() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in INTAKE_SLOTS]
+
+
+class ValidateIntakeForm(GuidedFormValidation):
+    """Reads the answers of whichever flow is running."""
+
+    def name(self) -> str:
+        return "validate_intake_form"
+
+    def fields(self, slots: Mapping[str, Any]) -> list[Field]:
+        flow = current_flow(slots)
+        return flow.fields(slots) if flow else []
+
+    def after_answer(self, question: Field, value: str, slots: Mapping[str, Any],
+                     dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        if question.slot == "consent" and value == f.YES:
+            return {"consent_at": now().isoformat()}
+        if question.slot == "signature":
+            if not same_name(value, slots.get("customer_name") or ""):
+                raise Invalid(f"{question.error} (« {slots.get('customer_name')} »)")
+            return {"signed_at": now().isoformat()}
+        if question.slot == "customer_name" and slots.get("signature"):
+            return {"signature": None, "signed_at": None}  # a new name must be signed again
+        if question.slot == "field_to_correct":
+            cleared = {value: None, "confirmation": None, "field_to_correct": None}
+            if value == "customer_name":
+                cleared.update(signature=None, signed_at=None)
+            return cleared
+        return {}
+
+
+class ActionStartIntake(Action):
+    """Start the flow of the customer's intent, forgetting any unfinished one."""
+
+    def name(self) -> str:
+        return "action_start_intake"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        flow = FLOW_FOR_INTENT.get(intent or "")
+        if flow is None:
+            log.error("action_start_intake predicted for intent %r, which starts no flow", intent)
+            return reset_intake()
+        dispatcher.utter_message(text=flow.intro)
+        return reset_intake() + [SlotSet("flow", flow.name)]
+
+
+class ActionSubmitIntake(Action):
+    """File the confirmed ticket, or say why nothing was filed."""
+
+    def name(self) -> str:
+        return "action_submit_intake"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        slots = tracker.slots
+        flow = current_flow(slots)
+        if flow is None:
+            dispatcher.utter_message(text=messages.NOTHING_TO_SUBMIT)
+            return []
+        if flow.name == "licence" and slots.get("licence_type") == f.PASSPORT:
+            dispatcher.utter_message(text=messages.PASSPORT_NOTHING_TO_CANCEL)
+        elif slots.get("consent") == f.NO:
+            dispatcher.utter_message(text=messages.CONSENT_REFUSED)
+        elif slots.get("confirmation") == f.CANCEL:
+            dispatcher.utter_message(response="utter_flow_cancelled")
+        elif slots.get("confirmation") == f.CONFIRM:
+            new = flow.ticket(slots, tracker.sender_id, submission_key(flow, slots))
+            try:
+                ticket = await file_ticket(new)
+            except SQLAlchemyError:
+                log.exception("could not file a %s ticket for conversation %s",
+                              flow.name, tracker.sender_id)
+                dispatcher.utter_message(text=messages.STORE_FAILED,
+                                         buttons=messages.STORE_FAILED_BUTTONS)
+                return []  # answers kept: "Réessayer l'envoi" files the same submission
+            log.info("filed %s for conversation %s", ticket.reference, tracker.sender_id)
+            dispatcher.utter_message(text=messages.filed(flow.name, ticket))
+        else:
+            dispatcher.utter_message(text=messages.NOTHING_TO_SUBMIT)
+        return reset_intake()
+
+
+def submission_key(flow: Flow, slots: Mapping[str, Any]) -> str:
+    """Same flow and same confirmed answers give the same key: a retry files nothing new."""
+    answers = {q.slot: slots.get(q.slot) for q in flow.fields(slots)}
+    answers["consent_at"] = slots.get("consent_at")
+    payload = json.dumps([flow.name, answers], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class IntakePrompt(Action):
+    """``action_ask_<slot>``: the current flow's question for that slot, with its buttons."""
+
+    slot = ""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        slots = tracker.slots
+        flow = current_flow(slots)
+        question = next((q for q in (flow.fields(slots) if flow else []) if q.slot == self.slot),
+                        None)
+        if flow is None or question is None:
+            log.error("no question for slot %s in flow %r", self.slot, slots.get("flow"))
+            return []
+        text = question.question(today())
+        if self.slot == "confirmation":
+            text = f"{flow.summary(slots)}\n\n{text}"
+        dispatcher.utter_message(text=text, buttons=question.buttons(today()))
+        return []
+
+
+# One prompt action per asked slot (rasa-sdk registers every Action subclass it imports).
+PROMPTS = {slot: type(f"AskFor_{slot}", (IntakePrompt,), {"slot": slot}) for slot in ASKED_SLOTS}
