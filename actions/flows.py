@@ -61,7 +61,7 @@ class Flow:
             return None if found in (None, f.SKIPPED) else found
 
         end = value("end_date")
-        signed = value("signed_at")
+        signed = slots.get("signed_at") if value("signature") else None
         return NewTicket(
             kind=self.kind,
             category=self.category or value("request_category"),

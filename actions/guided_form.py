@@ -142,6 +142,10 @@ class GuidedFormValidation(FormValidationAction, ABC):
             fixed = self.correct(*correction, slots, dispatcher)
             if fixed is not None:
                 return fixed
+        # Free text accepts anything, so a digression is recognised first; a structured
+        # answer ("31/12", "Confirmer") wins over whatever the NLU made of it.
+        if question.free_text and is_digression(message, question):
+            return None
         try:
             value = question.parse(text, today())
             if value is not None:

@@ -126,9 +126,13 @@ class TicketStore:
         return ticket if ticket.email.casefold() == email.strip().casefold() else None
 
     def list(self, status: TicketStatus | None = None, kind: TicketKind | None = None,
-             category: str | None = None, limit: int = 100) -> list[Ticket]:
+             category: str | None = None, conversation_id: str | None = None,
+             limit: int = 100) -> list[Ticket]:
         """Most recent tickets first, optionally filtered."""
-        query = select(Ticket).order_by(Ticket.id.desc()).limit(limit)
+        query = (select(Ticket).options(selectinload(Ticket.history))
+                 .order_by(Ticket.id.desc()).limit(limit))
+        if conversation_id:
+            query = query.where(Ticket.conversation_id == conversation_id)
         if status:
             query = query.where(Ticket.status == status)
         if kind:
