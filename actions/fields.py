@@ -221,6 +221,11 @@ def _earliest_end_button(today: date) -> list[dict[str, str]]:
     return [{"title": f"Le {earliest}", "payload": f"le {earliest}"}]
 
 
+NUMBER_FORMAT = "(lettres, chiffres, « - », « / » ou « . », de 4 à 30 caractères)"
+NAME_ERROR = ("Je n'ai pas reconnu un nom (lettres, espaces, traits d'union et apostrophes "
+              "uniquement).")
+
+
 # --- the fields ----------------------------------------------------------------------
 
 REQUEST_CATEGORY = Field(
@@ -240,19 +245,18 @@ DESCRIPTION = Field(
 REQUEST_CONTRACT_NUMBER = Field(
     "contract_number", "Numéro de contrat",
     "Quel est le numéro du contrat concerné ? S'il n'y en a pas, cliquez sur « Je n'en ai pas ».",
-    "Je ne reconnais pas ce numéro de contrat (lettres, chiffres, « - », « / » ou « . », "
-    "de 4 à 30 caractères).",
+    f"Je ne reconnais pas ce numéro de contrat {NUMBER_FORMAT}.",
     optional(_contract_number, NO_CONTRACT), extra_buttons=_skip_button(NO_CONTRACT))
 CONTRACT_NUMBER = Field(
     "contract_number", "Numéro de contrat", "Quel est le numéro de votre contrat ?",
-    "Je ne reconnais pas ce numéro de contrat (lettres, chiffres, « - », « / » ou « . », "
-    "de 4 à 30 caractères). Vous le trouverez en haut de votre contrat ou de vos factures.",
+    f"Je ne reconnais pas ce numéro de contrat {NUMBER_FORMAT}. Vous le trouverez en haut de "
+    "votre contrat ou de vos factures.",
     _contract_number)
 LICENCE_NUMBER = Field(
     "contract_number", "Numéro de licence ou de contrat",
     "Quel est le numéro de la licence ou du contrat à résilier ?",
-    "Je ne reconnais pas ce numéro (lettres, chiffres, « - », « / » ou « . », de 4 à 30 "
-    "caractères). Il figure sur votre contrat de licence et sur vos factures.",
+    f"Je ne reconnais pas ce numéro {NUMBER_FORMAT}. Il figure sur votre contrat de licence "
+    "et sur vos factures.",
     _contract_number)
 LICENCE_TYPE = Field(
     "licence_type", "Type de licence", "De quel type de licence s'agit-il ?",
@@ -294,12 +298,12 @@ CONSENT_FIELD = Field(
     choice(CONSENT), options=CONSENT)
 CUSTOMER_NAME = Field(
     "customer_name", "Nom", "Quels sont vos nom et prénom ?",
-    "Je n'ai pas reconnu un nom (lettres, espaces, traits d'union et apostrophes uniquement).",
+    NAME_ERROR,
     _person_name)
 CONTACT_NAME = Field(
     "customer_name", "Personne de contact",
     "Qui est la personne de contact pour ce contrat ? (nom et prénom)",
-    "Je n'ai pas reconnu un nom (lettres, espaces, traits d'union et apostrophes uniquement).",
+    NAME_ERROR,
     _person_name)
 COMPANY = Field(
     "company", "Société", "Pour quelle société faites-vous cette demande ?",

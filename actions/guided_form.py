@@ -23,7 +23,7 @@ from datetime import date, datetime, timezone
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
-from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -185,3 +185,29 @@ class GuidedFormValidation(FormValidationAction, ABC):
                                      buttons=messages.FLOW_ESCALATE_BUTTONS)
             failures = 0
         return {FAILURES_SLOT: failures}
+
+
+class FieldPrompt(Action, ABC):
+    """``action_ask_<slot>``: the form's question for ``slot``, with its buttons."""
+
+    slot = ""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    @abstractmethod
+    def fields(self, slots: Mapping[str, Any]) -> list[Field]:
+        """The form's questions (the same as its validation action's)."""
+
+    def text(self, question: Field, slots: Mapping[str, Any]) -> str:
+        return question.question(today())
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        question = next((q for q in self.fields(tracker.slots) if q.slot == self.slot), None)
+        if question is None:
+            log.error("%s: no question for this slot in the current flow", self.name())
+            return []
+        dispatcher.utter_message(text=self.text(question, tracker.slots),
+                                 buttons=question.buttons(today()))
+        return []

@@ -21,7 +21,7 @@ from actions import fields as f
 from actions import messages
 from actions.fields import Field, Invalid
 from actions.flows import FLOW_FOR_INTENT, FLOWS, Flow
-from actions.guided_form import FAILURES_SLOT, GuidedFormValidation, now, today
+from actions.guided_form import FAILURES_SLOT, FieldPrompt, GuidedFormValidation, now, today
 from actions.ticket_store import file_ticket
 from bot.validation import same_name
 
@@ -134,28 +134,18 @@ def submission_key(flow: Flow, slots: Mapping[str, Any]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-class IntakePrompt(Action):
-    """``action_ask_<slot>``: the current flow's question for that slot, with its buttons."""
+class IntakePrompt(FieldPrompt):
+    """The current flow's question for one slot; the summary before "Confirmer"."""
 
-    slot = ""
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[EventType]:
-        slots = tracker.slots
+    def fields(self, slots: Mapping[str, Any]) -> list[Field]:
         flow = current_flow(slots)
-        question = next((q for q in (flow.fields(slots) if flow else []) if q.slot == self.slot),
-                        None)
-        if flow is None or question is None:
-            log.error("no question for slot %s in flow %r", self.slot, slots.get("flow"))
-            return []
-        text = question.question(today())
-        if self.slot == "confirmation":
-            text = f"{flow.summary(slots)}\n\n{text}"
-        dispatcher.utter_message(text=text, buttons=question.buttons(today()))
-        return []
+        return flow.fields(slots) if flow else []
+
+    def text(self, question: Field, slots: Mapping[str, Any]) -> str:
+        flow = current_flow(slots)
+        if self.slot == "confirmation" and flow:
+            return f"{flow.summary(slots)}\n\n{question.question(today())}"
+        return question.question(today())
 
 
 # One prompt action per asked slot (rasa-sdk registers every Action subclass it imports).

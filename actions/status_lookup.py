@@ -3,23 +3,24 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, Mapping
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import messages
-from actions.prompts import PromptAction, checked
+from actions.fields import Field
+from actions.guided_form import FAILURES_SLOT, FieldPrompt, GuidedFormValidation
 from actions.ticket_store import lookup
-from bot.validation import normalise_email
+from bot.validation import find_email
 
 log = logging.getLogger(__name__)
 
 REFERENCE = re.compile(r"\b(DEM|RES|LIC|COP)[\s-]?(\d{4})[\s-]?(\d{6})\b", re.IGNORECASE)
-FLOW_SLOTS = ("request_reference", "lookup_email")
+FLOW_SLOTS = ("request_reference", "lookup_email", FAILURES_SLOT)
 
 
 def find_reference(text: str) -> str | None:
@@ -28,21 +29,22 @@ def find_reference(text: str) -> str | None:
     return f"{match[1].upper()}-{match[2]}-{match[3]}" if match else None
 
 
-class ValidateStatusLookupForm(FormValidationAction):
-    """Checks the reference's format and the e-mail's syntax; explains what is expected."""
+QUESTIONS = [
+    Field("request_reference", "Référence", messages.ASK_REFERENCE, messages.BAD_REFERENCE,
+          lambda text, today: find_reference(text)),
+    Field("lookup_email", "E-mail", messages.ASK_LOOKUP_EMAIL, messages.BAD_EMAIL,
+          lambda text, today: find_email(text)),
+]
+
+
+class ValidateStatusLookupForm(GuidedFormValidation):
+    """Reads the reference and the e-mail; explains what is expected."""
 
     def name(self) -> str:
         return "validate_status_lookup_form"
 
-    async def validate_request_reference(self, value: Any, dispatcher: CollectingDispatcher,
-                                         tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return checked("request_reference", find_reference(str(value or "")), dispatcher,
-                       messages.BAD_REFERENCE)
-
-    async def validate_lookup_email(self, value: Any, dispatcher: CollectingDispatcher,
-                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return checked("lookup_email", normalise_email(str(value or "")), dispatcher,
-                       messages.BAD_EMAIL)
+    def fields(self, slots: Mapping[str, Any]) -> list[Field]:
+        return QUESTIONS
 
 
 class ActionReportStatus(Action):
@@ -72,19 +74,11 @@ def reset_flow_slots() -> list[EventType]:
     return [SlotSet(name, None) for name in FLOW_SLOTS]
 
 
-class ActionAskRequestReference(PromptAction):
-    """Prompt of the form's first slot."""
+class StatusPrompt(FieldPrompt):
+    """The status lookup's questions."""
 
-    prompt = messages.ASK_REFERENCE
-
-    def name(self) -> str:
-        return "action_ask_request_reference"
+    def fields(self, slots: Mapping[str, Any]) -> list[Field]:
+        return QUESTIONS
 
 
-class ActionAskLookupEmail(PromptAction):
-    """Prompt of the form's second slot."""
-
-    prompt = messages.ASK_LOOKUP_EMAIL
-
-    def name(self) -> str:
-        return "action_ask_lookup_email"
+PROMPTS = {q.slot: type(f"AskFor_{q.slot}", (StatusPrompt,), {"slot": q.slot}) for q in QUESTIONS}

@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from actions import fields as f
 from actions import messages
+from actions.flows import FLOWS
 from bot.settings import Settings
 from bot.tickets import open_store
 from bot.tickets.models import Ticket, TicketKind, TicketStatus
@@ -272,3 +273,15 @@ def test_a_filed_request_can_be_looked_up(assistant: Assistant, store: TicketSto
     chat(reference)
     assert chat("anne.dupont@example.be").startswith(f"Votre demande {reference} est reçue")
 
+
+
+def test_a_person_can_be_asked_for_and_another_flow_started_mid_flow(
+        assistant: Assistant, store: TicketStore, domain: dict) -> None:
+    chat = Chat(assistant)
+    chat("/request_contract_copy")
+    reply = chat("/talk_to_human")
+    assert domain["responses"]["utter_talk_to_human_info"][0]["text"] in reply
+    assert reply.endswith(f.CONTRACT_NUMBER.question(date.today()))
+    reply = chat("/cancel_licence")
+    assert FLOWS["licence"].intro in reply and chat.buttons[0] == "Passport Advantage"
+    assert chat.tickets(store) == []

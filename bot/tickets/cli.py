@@ -33,6 +33,8 @@ def cmd_show(args: argparse.Namespace) -> int:
               "contract_number", "requested_end_date", "reason", "customer_name", "company",
               "email", "phone", "consent_at", "signature_name", "signed_at", "conversation_id",
               "created_at", "updated_at")
+    if ticket.kind is TicketKind.LICENCE_TERMINATION:
+        fields += ("destruction_confirmed",)
     for name in fields:
         value = getattr(ticket, name)
         if value is not None:
