@@ -256,6 +256,9 @@ def test_a_store_outage_apologises_keeps_the_answers_and_a_retry_files_once(
         reply = chat("Confirmer")
         assert reply == messages.STORE_FAILED and chat.buttons == ["Réessayer l'envoi"]
         assert chat.tickets(store) == []  # no half-written record
+    log = (test_settings.data_dir / "logs" / "action-server.log").read_text(encoding="utf-8")
+    assert f"could not file a copy ticket for conversation {chat.sender}" in log
+    assert "simulated outage" in log  # the database's own error, for operators
     reply = chat("/retry_submission")
     [ticket] = chat.tickets(store)
     assert ticket.reference in reply
