@@ -16,7 +16,7 @@ from actions.messages import PHONE_AND_HOURS
 from bot.validation import (
     MAX_SHORT_TEXT_LENGTH, MAX_TEXT_LENGTH, clean_text, earliest_licence_end, find_email, fold,
     format_date_fr, licence_end_is_allowed, looks_like_command, normalise_contract_number,
-    normalise_person_name, normalise_phone, parse_french_date,
+    normalise_person_name, normalise_phone, parse_french_date, display_phone,
 )
 
 SKIPPED = "-"  # value of an optional slot the customer chose not to fill
@@ -72,15 +72,25 @@ class Field:
                 return option.title
         if self.slot == "end_date":
             return format_date_fr(date.fromisoformat(value))
+        if self.slot == "phone":
+            return display_phone(value)
         return value
 
 
 # --- parsers -------------------------------------------------------------------------
 
-def choice(options: tuple[Option, ...]) -> Parser:
+def choice(options: tuple[Option, ...], anywhere: bool = False) -> Parser:
+    """The option the answer starts with; with ``anywhere``, also the only option one of
+    whose words appears in it ("c'est pour une facture" -> "Factures et paiements")."""
     def parse(text: str, today: date) -> str | None:
         folded = fold(text)
-        return next((o.value for o in options if o.matches(folded)), None)
+        found = next((o.value for o in options if o.matches(folded)), None)
+        if found or not anywhere:
+            return found
+        padded = f" {folded} "
+        mentioned = [o.value for o in options
+                     if any(f" {w} " in padded for w in (fold(o.title), *map(fold, o.words)))]
+        return mentioned[0] if len(mentioned) == 1 else None
     return parse
 
 
@@ -231,7 +241,7 @@ NAME_ERROR = ("Je n'ai pas reconnu un nom (lettres, espaces, traits d'union et a
 REQUEST_CATEGORY = Field(
     "request_category", "Catégorie", "Votre demande concerne :",
     "Je n'ai pas reconnu la catégorie. Choisissez l'une de celles proposées.",
-    choice(CATEGORIES), options=CATEGORIES)
+    choice(CATEGORIES, anywhere=True), options=CATEGORIES)
 SUBJECT = Field(
     "subject", "Objet", "En quelques mots, quel est l'objet de votre demande ?",
     "Pouvez-vous indiquer l'objet de votre demande en quelques mots ?",
@@ -262,7 +272,7 @@ LICENCE_TYPE = Field(
     "licence_type", "Type de licence", "De quel type de licence s'agit-il ?",
     "Choisissez le type de licence parmi ceux proposés. En cas de doute, le Service Clientèle "
     f"vous renseigne au {PHONE_AND_HOURS}.",
-    choice(LICENCE_TYPES), options=LICENCE_TYPES)
+    choice(LICENCE_TYPES, anywhere=True), options=LICENCE_TYPES)
 MAINTENANCE_END_DATE = Field(
     "end_date", "Date de fin souhaitée",
     "À quelle date souhaitez-vous mettre fin au contrat ? (par exemple « 31/12 », "
@@ -319,8 +329,8 @@ PHONE = Field(
     optional(_phone, SKIP_PHONE), extra_buttons=_skip_button(SKIP_PHONE))
 SIGNATURE = Field(
     "signature", "Signature",
-    "La résiliation doit être signée. Pour signer ce préavis, tapez votre nom complet "
-    "exactement comme indiqué plus haut.",
+    "La notification de résiliation doit être signée. Pour signer ce préavis, tapez le nom "
+    "complet de la personne de contact, tel que vous l'avez indiqué.",
     "La signature doit reprendre votre nom complet, tel que vous l'avez indiqué.",
     _person_name)
 CONFIRMATION_FIELD = Field(
@@ -329,9 +339,14 @@ CONFIRMATION_FIELD = Field(
     choice(CONFIRMATION), options=CONFIRMATION)
 
 
+NOTHING_TO_CORRECT = "nothing"
+
+
 def field_to_correct(correctable: list[Field]) -> Field:
     """"Que souhaitez-vous corriger ?", with one button per answer already given."""
     options = tuple(Option(q.slot, q.label, (q.slot.replace("_", " "),)) for q in correctable)
+    options += (Option(NOTHING_TO_CORRECT, "Rien, revenir au récapitulatif",
+                       ("rien", "rien finalement", "tout est correct", "retour", "confirmer")),)
     return Field("field_to_correct", "Élément à corriger", "Que souhaitez-vous corriger ?",
                  "Choisissez l'élément à corriger parmi ceux proposés.",
                  choice(options), options=options)

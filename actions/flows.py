@@ -123,7 +123,7 @@ FLOWS: dict[str, Flow] = {flow.name: flow for flow in (
          "votre demande", _request),
     Flow("maintenance", "cancel_maintenance", TicketKind.MAINTENANCE_CANCELLATION,
          "Je vais préparer avec vous le préavis de résiliation de votre contrat de maintenance. "
-         "Vous pourrez tout relire avant de le signer et de l'envoyer.",
+         "Vous le signerez en tapant votre nom, et vous pourrez tout relire avant l'envoi.",
          "votre préavis de résiliation", _maintenance,
          category="Résiliation de contrat de maintenance"),
     _LicenceFlow("licence", "cancel_licence", TicketKind.LICENCE_TERMINATION,

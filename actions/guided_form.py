@@ -57,7 +57,7 @@ _FIELD_WORDS = {
 _CORRECTION = re.compile(
     rf"^\s*(?P<marker>{_MARKER})?[\s,:!.]*(?:mon|ma|le|la|l['’])?\s*"
     rf"(?P<what>{'|'.join(f'(?P<{slot}>{words})' for slot, words in _FIELD_WORDS.items())})"
-    r"\s*(?:est|c'est|:|=)?\s*(?:plut[ôo]t\s*:?\s*)?(?P<value>.+)$",
+    r"(?:\s+(?:est|c'est)\s+|\s*[:=]\s*|\s+)(?:plut[ôo]t\s*:?\s*)?(?P<value>\S.*)$",
     re.IGNORECASE)
 
 

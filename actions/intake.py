@@ -66,11 +66,21 @@ class ValidateIntakeForm(GuidedFormValidation):
         if question.slot == "customer_name" and slots.get("signature"):
             return {"signature": None, "signed_at": None}  # a new name must be signed again
         if question.slot == "field_to_correct":
+            if value == f.NOTHING_TO_CORRECT:
+                return {"confirmation": None, "field_to_correct": None}
             cleared = {value: None, "confirmation": None, "field_to_correct": None}
             if value == "customer_name":
                 cleared.update(signature=None, signed_at=None)
             return cleared
         return {}
+
+
+    def correct(self, slot: str, text: str, slots: Mapping[str, Any],
+                dispatcher: CollectingDispatcher) -> dict[str, Any] | None:
+        fixed = super().correct(slot, text, slots, dispatcher)
+        if fixed and slot in fixed and slots.get("confirmation") == f.CORRECT:
+            fixed.update(confirmation=None, field_to_correct=None)  # back to the summary
+        return fixed
 
 
 class ActionStartIntake(Action):

@@ -65,6 +65,15 @@ def normalise_phone(text: str | None, region: str = "BE") -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def display_phone(e164: str) -> str:
+    """``+3223392345`` -> ``+32 2 339 23 45`` (as stored -> as read)."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def normalise_contract_number(text: str | None) -> str | None:
     """A contract or licence number: 4-30 letters, digits, '.', '/', '-', with at least one
     digit; upper-cased."""

@@ -51,7 +51,26 @@ def test_correcting_asks_what_to_correct_among_the_answers_given() -> None:
              "confirmation": f.CORRECT}
     questions = FLOWS["copy"].fields(slots)
     assert [q.slot for q in questions][-2:] == ["field_to_correct", "confirmation"]
-    assert [b["title"] for b in questions[-2].buttons(TODAY)] == ["Numéro de contrat", "E-mail"]
+    assert [b["title"] for b in questions[-2].buttons(TODAY)] == [
+        "Numéro de contrat", "E-mail", "Rien, revenir au récapitulatif"]
+
+
+@pytest.mark.parametrize("typed, category", [
+    ("Factures et paiements", "Factures et paiements"),
+    ("c'est pour une facture", "Factures et paiements"),
+    ("un souci de livraison", "Commandes et livraisons"),
+    ("autre", "Autre"),
+    ("je ne sais pas", None),
+])
+def test_categories_are_recognised_in_a_sentence(typed: str, category: str | None) -> None:
+    assert f.REQUEST_CATEGORY.parse(typed, TODAY) == category
+
+
+def test_phone_numbers_are_stored_e164_and_shown_readable() -> None:
+    assert f.PHONE.parse("0475/12.34.56", TODAY) == "+32475123456"
+    assert f.PHONE.display("+32475123456") == "+32 475 12 34 56"
+    assert f.PHONE.parse("Passer", TODAY) == f.SKIPPED
+    assert f.PHONE.display(f.SKIPPED) == "non communiqué"
 
 
 @pytest.mark.parametrize("typed, expected", [
@@ -105,6 +124,7 @@ def test_destruction_must_be_confirmed() -> None:
     ("Pardon, mon numéro de téléphone c'est 0475 12 34 56", ("phone", "0475 12 34 56")),
     ("plutôt la date : 31/12", ("end_date", "31/12")),
     ("mon e-mail est anne@example.be", None),  # no marker, outside the summary
+    ("Téléphone", None),  # a field's name alone is no correction
 ])
 def test_corrections_are_recognised(typed: str, found: tuple[str, str] | None) -> None:
     assert find_correction(typed, "description") == found
@@ -210,6 +230,17 @@ def test_correct_then_pick_a_field_clears_it_and_asks_it_again() -> None:
     slots, _ = validate(form_turn(known, "field_to_correct", "E-mail"))
     assert slots["email"] is None and slots["confirmation"] is None
     assert slots["requested_slot"] == "email"
+
+
+def test_at_what_to_correct_nothing_or_a_typed_correction_returns_to_the_summary() -> None:
+    known = {"flow": "copy", "contract_number": "CT-4711", "consent": f.YES,
+             "customer_name": "Anne Dupont", "company": "ACME", "email": "anne@old.be",
+             "phone": f.SKIPPED, "confirmation": f.CORRECT}
+    slots, _ = validate(form_turn(known, "field_to_correct", "Rien, revenir au récapitulatif"))
+    assert slots["confirmation"] is None and slots["requested_slot"] == "confirmation"
+    slots, sent = validate(form_turn(known, "field_to_correct", "le téléphone : 0475 12 34 56"))
+    assert slots["phone"] == "+32475123456" and slots["requested_slot"] == "confirmation"
+    assert sent[0]["text"] == messages.corrected("Téléphone", "+32 475 12 34 56")
 
 
 def test_the_submission_key_depends_on_the_answers_only() -> None:
