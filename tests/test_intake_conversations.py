@@ -101,6 +101,7 @@ def test_a_maintenance_cancellation_notice_is_signed_and_restates_the_rule(
     assert f.CONTRACT_NUMBER.question(date.today()) in chat(
         "je veux résilier mon contrat de maintenance")
     assert f.MAINTENANCE_END_DATE.question(date.today()).split(" ?")[0] in chat("CT-2024-0815")
+    assert f.MAINTENANCE_END_DATE.error in chat("le 31 février")  # no such date
     end = date(date.today().year + 1, 3, 3)
     assert f.REASON.question(date.today()) in chat("le 3 mars")
     assert f.CONSENT_FIELD.question(date.today()) in chat("Passer")
