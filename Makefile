@@ -15,7 +15,7 @@ define pip_install
 	  || { tail -40 $(INSTALL_LOG); echo "error: installing into $(1) failed, see $(INSTALL_LOG)" >&2; exit 1; }
 endef
 
-.PHONY: help run test evaluate compare-configs bootstrap data clean-venvs
+.PHONY: help run test evaluate compare-configs bootstrap browser-tools data clean-venvs
 
 help:
 	@echo "make run       start the assistant on localhost (installs and trains on first use)"
@@ -40,6 +40,15 @@ $(APP_VENV)/.installed: pyproject.toml
 
 bootstrap: $(RASA_VENV)/.installed $(APP_VENV)/.installed
 
+# Browser tests: Debian's Chromium and axe-core (npm registry), injected into tested pages.
+node_modules/.installed: package.json package-lock.json
+	@npm ci --no-audit --no-fund --silent >>$(INSTALL_LOG) 2>&1 \
+	  || { tail -20 $(INSTALL_LOG); echo "error: npm ci failed, see $(INSTALL_LOG)" >&2; exit 1; }
+	@touch $@
+
+browser-tools: node_modules/.installed
+	@scripts/install-chromium
+
 data: bootstrap
 	@$(APP_PY) -m bot corpus build
 
@@ -47,7 +56,7 @@ data: bootstrap
 run: data
 	@$(APP_PY) -m bot run
 
-test: bootstrap
+test: bootstrap browser-tools
 	@$(APP_PY) -m pytest
 
 evaluate: data

@@ -10,7 +10,7 @@ import time
 
 from bot.corpus import CorpusError
 from bot.corpus.build import BuildPaths, build, stale_files
-from bot.services import ServiceError, api_token, start_action_server, start_rasa
+from bot.services import ServiceError, api_token, start_action_server, start_gateway, start_rasa
 from bot.settings import load_settings
 from bot.tickets.cli import add_commands as add_ticket_commands
 from bot.tickets.store import TicketNotFound
@@ -62,7 +62,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Start the action server and the Rasa server on localhost until interrupted."""
+    """Start the action server, the Rasa server and the gateway until interrupted."""
     settings = load_settings()
     model = ensure_model(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -72,14 +72,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         services.append(start_action_server(settings))
         services[0].wait_ready(timeout=60)
-        services.append(start_rasa(settings, model, api_token(settings)))
+        token = api_token(settings)
+        services.append(start_rasa(settings, model, token))
         print("Starting Rasa (about 30 s)...", flush=True)
         services[1].wait_ready(timeout=240)
+        services.append(start_gateway(settings, token))
+        services[2].wait_ready(timeout=60)
         print(
-            "\nThe assistant is ready (localhost only).\n"
-            f"  Talk to it:  curl -s localhost:{settings.rasa_port}/webhooks/rest/webhook "
-            "-H 'Content-Type: application/json' "
-            "-d '{\"sender\": \"moi\", \"message\": \"Comment obtenir une copie de mon contrat ?\"}'\n"
+            "\nThe assistant is ready.\n"
+            f"  Demo page with the chat widget:  {settings.gateway_url}/\n"
+            f"  Health:  {settings.gateway_url}/health\n"
             f"  Conversations are kept in {settings.tracker_db}\n"
             f"  Logs: {settings.data_dir / 'logs'}\n"
             "Press Ctrl+C to stop.",

@@ -59,11 +59,17 @@ class Service:
 
 
 def service_environment(settings: Settings) -> dict[str, str]:
-    """Environment for both services: ports, tracker store and import path."""
+    """Environment for the services: ports, stores, gateway settings and import path."""
     env = dict(os.environ)
     env.update(
         FAQBOT_ROOT=str(settings.root),
         FAQBOT_ACTION_PORT=str(settings.action_port),
+        FAQBOT_RASA_PORT=str(settings.rasa_port),
+        FAQBOT_GATEWAY_HOST=settings.gateway_host,
+        FAQBOT_GATEWAY_PORT=str(settings.gateway_port),
+        FAQBOT_ALLOWED_ORIGINS=",".join(settings.allowed_origins),
+        FAQBOT_RATE_PER_SESSION=settings.rate_per_session,
+        FAQBOT_RATE_PER_IP=settings.rate_per_ip,
         FAQBOT_TRACKER_DB=str(settings.tracker_db),
         FAQBOT_DATA_DIR=str(settings.data_dir),
         FAQBOT_TICKETS_URL=settings.tickets_url,
@@ -82,13 +88,14 @@ def _die_with_parent() -> None:
         pass
 
 
-def _spawn(name: str, command: list[str], settings: Settings, health_url: str) -> Service:
+def _spawn(name: str, command: list[str], settings: Settings, health_url: str,
+           extra_env: dict[str, str] | None = None) -> Service:
     log_dir = settings.data_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{name}.log"
     log = open(log_path, "ab")
     process = subprocess.Popen(
-        command, cwd=settings.root, env=service_environment(settings),
+        command, cwd=settings.root, env={**service_environment(settings), **(extra_env or {})},
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         preexec_fn=_die_with_parent,
     )
@@ -111,6 +118,13 @@ def start_rasa(settings: Settings, model: Path, auth_token: str) -> Service:
         "--enable-api", "--auth-token", auth_token,
     ]
     return _spawn("rasa", command, settings, f"http://127.0.0.1:{settings.rasa_port}/")
+
+
+def start_gateway(settings: Settings, auth_token: str) -> Service:
+    """The public gateway (widget, demo page, customer socket), in the app environment."""
+    command = [sys.executable, "-m", "bot.web"]
+    return _spawn("gateway", command, settings, f"{settings.gateway_url}/health",
+                  extra_env={"FAQBOT_RASA_TOKEN": auth_token})
 
 
 def api_token(settings: Settings) -> str:

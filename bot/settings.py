@@ -19,6 +19,21 @@ class Settings:
     rasa_port: int
     action_port: int
     tickets_url: str
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = 8080
+    allowed_origins: tuple[str, ...] = ()
+    rate_per_session: str = "8/10"   # customer messages per seconds, per conversation
+    rate_per_ip: str = "30/10"       # and per client address
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://{self.gateway_host}:{self.gateway_port}"
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        """Pages allowed to open the customer socket (the gateway's own, by default)."""
+        return self.allowed_origins or (f"http://localhost:{self.gateway_port}",
+                                         f"http://127.0.0.1:{self.gateway_port}")
 
     @property
     def rasa_executable(self) -> Path:
@@ -46,4 +61,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         rasa_port=int(env.get("FAQBOT_RASA_PORT", "5005")),
         action_port=int(env.get("FAQBOT_ACTION_PORT", "5055")),
         tickets_url=env.get("FAQBOT_TICKETS_URL", f"sqlite:///{data_dir / 'tickets.db'}"),
+        gateway_host=env.get("FAQBOT_GATEWAY_HOST", "127.0.0.1"),
+        gateway_port=int(env.get("FAQBOT_GATEWAY_PORT", "8080")),
+        allowed_origins=tuple(o.strip().rstrip("/") for o in
+                              env.get("FAQBOT_ALLOWED_ORIGINS", "").split(",") if o.strip()),
+        rate_per_session=env.get("FAQBOT_RATE_PER_SESSION", "8/10"),
+        rate_per_ip=env.get("FAQBOT_RATE_PER_IP", "30/10"),
     )

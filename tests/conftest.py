@@ -12,11 +12,11 @@ import pytest
 import yaml
 
 from bot.corpus import FaqEntry, load_corpus
-from bot.services import Service, start_action_server, start_rasa
+from bot.services import Service, start_action_server, start_gateway, start_rasa
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.training import ensure_model
 
-SEED_COPY = PROJECT_ROOT / "tests" / "data" / "seed_faq.txt"
+SEED_COPY = PROJECT_ROOT / "bot" / "web" / "seed_faq.txt"
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +52,7 @@ def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         rasa_port=free_port(),
         action_port=free_port(),
         tickets_url=f"sqlite:///{data_dir / 'tickets.db'}",
+        gateway_port=free_port(),
     )
 
 
@@ -107,3 +108,20 @@ def assistant(test_settings: Settings, trained_model: Path) -> Iterator[Assistan
     yield Assistant(test_settings, token)
     for service in reversed(services):
         service.stop()
+
+
+@pytest.fixture(scope="session")
+def gateway(assistant: Assistant) -> Iterator[Settings]:
+    """The public gateway in front of the session's assistant; yields its settings."""
+    service = start_gateway(assistant.settings, assistant.token)
+    try:
+        service.wait_ready(timeout=60)
+        yield assistant.settings
+    finally:
+        service.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Playwright drives Debian's Chromium (installed by `make`); it downloads no browser."""
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium"}

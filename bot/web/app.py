@@ -1,0 +1,106 @@
+"""The gateway: the assistant's only public surface (widget, demo page, customer socket).
+
+Rasa and the action server listen on localhost; the gateway talks to Rasa with the API
+token and never exposes Rasa's own HTTP API.
+"""
+from __future__ import annotations
+
+import html
+import logging
+import re
+from pathlib import Path
+
+import yaml
+from aiohttp import web
+
+from bot.services import api_token
+from bot.settings import Settings, load_settings
+from bot.web.customer import CustomerSocket, welcome_turn
+from bot.web.rasa import RasaClient
+from bot.web.safety import MAX_MESSAGE_LENGTH, RateLimiter, parse_rate
+
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+RASA_CLIENT = web.AppKey("rasa", RasaClient)
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": ("default-src 'self'; style-src 'self'; script-src 'self'; "
+                                "connect-src 'self' ws: wss:; img-src 'self' data:; "
+                                "frame-ancestors 'none'"),
+}
+
+
+def create_app(settings: Settings, rasa: RasaClient) -> web.Application:
+    """The gateway application (factory, as in aiohttp-demos)."""
+    app = web.Application(middlewares=[_security_headers])
+    app[RASA_CLIENT] = rasa
+    domain = yaml.safe_load((settings.root / "domain.yml").read_text(encoding="utf-8"))
+    customers = CustomerSocket(
+        rasa, welcome_turn(domain["responses"]["utter_greet"][0]), settings.origins,
+        RateLimiter(*parse_rate(settings.rate_per_session)),
+        RateLimiter(*parse_rate(settings.rate_per_ip)))
+    demo = demo_page(HERE / "seed_faq.txt")
+
+    async def index(request: web.Request) -> web.Response:
+        return web.Response(text=demo, content_type="text/html")
+
+    async def health(request: web.Request) -> web.Response:
+        rasa_ok = await rasa.ready()
+        return web.json_response({"status": "ok" if rasa_ok else "degraded",
+                                  "rasa": "ok" if rasa_ok else "unavailable"},
+                                 status=200 if rasa_ok else 503)
+
+    app.router.add_get("/", index)
+    app.router.add_get("/health", health)
+    app.router.add_get("/ws", customers.handle)
+    app.router.add_static("/static/", STATIC)
+    app.router.add_get("/widget.js", _file(STATIC / "widget.js", "application/javascript"))
+    app.on_startup.append(_start)
+    app.on_cleanup.append(_stop)
+    return app
+
+
+@web.middleware
+async def _security_headers(request: web.Request, handler):  # type: ignore[no-untyped-def]
+    response = await handler(request)
+    if request.path != "/widget.js":  # the widget script is embedded by other sites
+        response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def _file(path: Path, content_type: str):  # type: ignore[no-untyped-def]
+    async def serve(request: web.Request) -> web.Response:
+        return web.Response(body=path.read_bytes(), content_type=content_type,
+                            headers={"Cache-Control": "no-cache"})
+    return serve
+
+
+async def _start(app: web.Application) -> None:
+    await app[RASA_CLIENT].start()
+
+
+async def _stop(app: web.Application) -> None:
+    await app[RASA_CLIENT].close()
+
+
+def demo_page(seed: Path) -> str:
+    """The seed FAQ page's content (questions as headings) with the widget on it."""
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", seed.read_text(encoding="utf-8"))]
+    body = []
+    for block in filter(None, blocks):
+        text = html.escape(block).replace("\n", "<br>")
+        tag = "h2" if block.endswith("?") and "\n" not in block else "p"
+        body.append(f"<{tag}>{text}</{tag}>")
+    template = (HERE / "demo.html").read_text(encoding="utf-8")
+    return (template.replace("{{content}}", "\n".join(body))
+            .replace("{{max_length}}", str(MAX_MESSAGE_LENGTH)))
+
+
+def main() -> None:
+    """``python -m bot.web``: serve the gateway with the environment's settings."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = load_settings()
+    rasa = RasaClient(f"http://127.0.0.1:{settings.rasa_port}", api_token(settings))
+    web.run_app(create_app(settings, rasa), host=settings.gateway_host,
+                port=settings.gateway_port, print=None)

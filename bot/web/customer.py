@@ -1,0 +1,142 @@
+"""The customer socket: one WebSocket per open widget, several per conversation (tabs).
+
+Protocol (JSON frames):
+- client -> server: ``{"type": "message", "text", "id"}`` (typed) or
+  ``{"type": "button", "payload", "title", "id"}`` (a button the bot offered);
+- server -> client: ``history`` (on connect), ``welcome`` (empty conversation), ``user``
+  (a message from this conversation, echoed to every tab), ``bot``, ``typing``, ``error``.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from bot.web.rasa import Button, RasaClient, RasaUnavailable, Turn
+from bot.web.safety import (
+    SESSION_ID, FrameError, Incoming, RateLimiter, error_frame, parse_frame,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Conversation:
+    """What the gateway holds for one conversation while a tab is connected."""
+
+    sockets: set[web.WebSocketResponse] = field(default_factory=set)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    offered: set[str] = field(default_factory=set)   # payloads of the latest buttons
+
+
+class CustomerSocket:
+    """Handles ``GET /ws?session=…``."""
+
+    def __init__(self, rasa: RasaClient, welcome: Turn, origins: tuple[str, ...],
+                 per_session: RateLimiter, per_ip: RateLimiter) -> None:
+        self.rasa = rasa
+        self.welcome = welcome
+        self.origins = set(origins)
+        self.per_session = per_session
+        self.per_ip = per_ip
+        self.conversations: dict[str, Conversation] = defaultdict(Conversation)
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        if request.headers.get("Origin", "").rstrip("/") not in self.origins:
+            raise web.HTTPForbidden(text="origin not allowed")
+        session = request.query.get("session", "")
+        if not SESSION_ID.match(session):
+            raise web.HTTPBadRequest(text="session must be 16-64 letters, digits, '-' or '_'")
+        socket = web.WebSocketResponse(heartbeat=30, max_msg_size=1024 * 1024)
+        await socket.prepare(request)
+        conversation = self.conversations[session]
+        conversation.sockets.add(socket)
+        try:
+            await self._send_history(socket, session, conversation)
+            async for message in socket:
+                if message.type == WSMsgType.TEXT:
+                    await self._receive(message.data, session, conversation, socket,
+                                        request.remote or "?")
+                elif message.type == WSMsgType.BINARY:
+                    await socket.send_json(error_frame("bad_frame"))
+        finally:
+            conversation.sockets.discard(socket)
+            if not conversation.sockets and not conversation.lock.locked():
+                self.conversations.pop(session, None)
+        return socket
+
+    async def _send_history(self, socket: web.WebSocketResponse, session: str,
+                            conversation: Conversation) -> None:
+        try:
+            turns = await self.rasa.transcript(session, self.welcome.buttons)
+        except RasaUnavailable:
+            log.warning("history of %s unavailable", session)
+            turns = []
+        await socket.send_json({"type": "history", "messages": [t.frame() for t in turns]})
+        if not turns:
+            await socket.send_json(dict(self.welcome.frame(), type="welcome"))
+            conversation.offered = {b.payload for b in self.welcome.buttons}
+        elif not conversation.offered:
+            conversation.offered = _latest_buttons(turns)
+
+    async def _receive(self, raw: str, session: str, conversation: Conversation,
+                       socket: web.WebSocketResponse, ip: str) -> None:
+        try:
+            incoming = parse_frame(raw)
+        except FrameError as error:
+            await socket.send_json(error_frame(error.code))
+            return
+        if incoming.kind == "button" and incoming.text not in conversation.offered:
+            await socket.send_json(error_frame("stale_button"))
+            return
+        if not (self.per_session.allow(session) and self.per_ip.allow(ip)):
+            await socket.send_json(error_frame("rate_limited"))
+            return
+        async with conversation.lock:  # one message at a time per conversation, in order
+            await self._converse(incoming, session, conversation)
+
+    async def _converse(self, incoming: Incoming, session: str,
+                        conversation: Conversation) -> None:
+        await self._broadcast(conversation, {"type": "user", "text": incoming.shown,
+                                             "id": incoming.client_id, "ts": time.time()})
+        await self._broadcast(conversation, {"type": "typing", "on": True})
+        try:
+            replies = await self.rasa.send(session, incoming.text)
+        except RasaUnavailable as error:
+            log.error("Rasa unavailable for %s: %s", session, error)
+            await self._broadcast(conversation, {"type": "typing", "on": False})
+            await self._broadcast(conversation, error_frame("unavailable"))
+            return
+        await self._broadcast(conversation, {"type": "typing", "on": False})
+        offered: set[str] = set()
+        for text, buttons in replies:
+            offered |= {b.payload for b in buttons}
+            await self._broadcast(conversation, Turn("bot", text, time.time(), buttons).frame())
+        conversation.offered = offered
+
+    @staticmethod
+    async def _broadcast(conversation: Conversation, frame: dict[str, Any]) -> None:
+        for socket in list(conversation.sockets):
+            if not socket.closed:
+                await socket.send_json(frame)
+
+
+def _latest_buttons(turns: list[Turn]) -> set[str]:
+    """Payloads of the buttons shown since the customer's last message."""
+    offered: set[str] = set()
+    for turn in reversed(turns):
+        if turn.sender == "user":
+            break
+        offered |= {b.payload for b in turn.buttons}
+    return offered
+
+
+def welcome_turn(greeting: dict[str, Any]) -> Turn:
+    """The widget's first message: the domain's greeting with its menu."""
+    return Turn("bot", greeting["text"], 0.0,
+                tuple(Button(b["title"], b["payload"]) for b in greeting.get("buttons", [])))

@@ -1,0 +1,108 @@
+"""The gateway's client for the Rasa server on localhost: messages in, transcript out."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+
+class RasaUnavailable(RuntimeError):
+    """Rasa did not answer (down, starting, or too slow)."""
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message of the transcript, as the widget shows it."""
+
+    sender: str                    # "user" or "bot"
+    text: str
+    timestamp: float
+    buttons: tuple[Button, ...] = field(default=())
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": self.sender, "text": self.text, "ts": self.timestamp,
+                "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons]}
+
+
+def _buttons(raw: list[dict[str, Any]] | None) -> tuple[Button, ...]:
+    return tuple(Button(str(b.get("title", "")), str(b.get("payload", ""))) for b in raw or [])
+
+
+class RasaClient:
+    """Rasa's REST channel (customer messages) and token-protected HTTP API (transcripts)."""
+
+    def __init__(self, base_url: str, token: str, timeout: float = 30) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession(timeout=self.timeout)
+
+    async def close(self) -> None:
+        if self._session:
+            await self._session.close()
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        assert self._session is not None, "RasaClient.start() not called"
+        return self._session
+
+    async def send(self, sender: str, text: str) -> list[tuple[str, tuple[Button, ...]]]:
+        """The bot's replies (text, buttons) to one customer message."""
+        try:
+            async with self.session.post(f"{self.base_url}/webhooks/rest/webhook",
+                                         json={"sender": sender, "message": text}) as response:
+                response.raise_for_status()
+                replies = await response.json()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise RasaUnavailable(str(error)) from error
+        return [(str(r.get("text") or ""), _buttons(r.get("buttons"))) for r in replies
+                if r.get("text") or r.get("buttons")]
+
+    async def transcript(self, sender: str, menu: tuple[Button, ...] = ()) -> list[Turn]:
+        """Customer and bot messages of the conversation, oldest first.
+
+        ``menu``: buttons shown outside Rasa (the welcome), whose payloads read as titles.
+        """
+        try:
+            async with self.session.get(f"{self.base_url}/conversations/{sender}/tracker",
+                                        params={"token": self.token}) as response:
+                response.raise_for_status()
+                tracker = await response.json()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise RasaUnavailable(str(error)) from error
+        turns: list[Turn] = []
+        for event in tracker.get("events") or []:
+            if event.get("event") == "user" and event.get("text"):
+                turns.append(Turn("user", _shown(event["text"], turns, menu), event["timestamp"]))
+            elif event.get("event") == "bot" and (event.get("text") or event.get("data")):
+                data = event.get("data") or {}
+                turns.append(Turn("bot", event.get("text") or "", event["timestamp"],
+                                  _buttons(data.get("buttons"))))
+        return turns
+
+    async def ready(self) -> bool:
+        try:
+            async with self.session.get(f"{self.base_url}/") as response:
+                return response.status == 200
+        except (aiohttp.ClientError, TimeoutError):
+            return False
+
+
+def _shown(text: str, earlier: list[Turn], menu: tuple[Button, ...]) -> str:
+    """A clicked button's payload is shown as the button's title, as when it was clicked."""
+    offered: list[Button] = []
+    for turn in reversed(earlier):
+        if turn.sender == "user":
+            break
+        offered += turn.buttons
+    return next((b.title for b in [*offered, *menu] if b.payload == text), text)
