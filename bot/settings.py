@@ -22,8 +22,8 @@ class Settings:
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8080
     allowed_origins: tuple[str, ...] = ()
-    rate_per_session: str = "8/10"   # customer messages per seconds, per conversation
-    rate_per_ip: str = "30/10"       # and per client address
+    rate_per_session: str = "15/10"  # customer messages per seconds, per conversation
+    rate_per_ip: str = "60/10"       # and per client address
 
     @property
     def gateway_url(self) -> str:
@@ -65,6 +65,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         gateway_port=int(env.get("FAQBOT_GATEWAY_PORT", "8080")),
         allowed_origins=tuple(o.strip().rstrip("/") for o in
                               env.get("FAQBOT_ALLOWED_ORIGINS", "").split(",") if o.strip()),
-        rate_per_session=env.get("FAQBOT_RATE_PER_SESSION", "8/10"),
-        rate_per_ip=env.get("FAQBOT_RATE_PER_IP", "30/10"),
+        rate_per_session=env.get("FAQBOT_RATE_PER_SESSION", "15/10"),
+        rate_per_ip=env.get("FAQBOT_RATE_PER_IP", "60/10"),
     )

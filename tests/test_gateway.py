@@ -17,7 +17,7 @@ import pytest
 
 from bot.services import start_gateway
 from bot.settings import Settings
-from bot.web.safety import ERRORS, MAX_MESSAGE_LENGTH
+from bot.web.safety import ERRORS, MAX_MESSAGE_LENGTH, parse_rate
 from tests.conftest import Assistant, free_port
 
 pytestmark = pytest.mark.model
@@ -175,7 +175,8 @@ def test_a_conversation_is_rate_limited_politely(gateway: Settings) -> None:
     async def scenario() -> None:
         http, customer, _ = await connect(gateway)
         await customer.until("welcome")
-        for _ in range(8):  # the gateway's default: 8 messages per 10 s per conversation
+        limit, _ = parse_rate(gateway.rate_per_session)  # per conversation, per 10 s
+        for _ in range(limit):
             await customer.say("merci")
         await customer.socket.send_json({"type": "message", "text": "merci"})
         assert await customer.frame() == {"type": "error", "code": "rate_limited",

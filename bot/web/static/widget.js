@@ -19,7 +19,8 @@
   var color = (script && script.dataset.color) || "#0043ce";
   var MAX_LENGTH = 2000;
   var STORAGE_KEY = "faqbot.session";
-  var LINK = /\b((?:https?:\/\/|mailto:|tel:)[^\s<>"']+[^\s<>"'.,;:!?)])/g;
+  /* Addresses that become links: web (http/https), e-mail (mailto) and phone (tel). */
+  var LINK = /((?:https?:\/\/|mailto:|tel:)[^\s<>"']+[^\s<>"'.,;:!?)])|([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})|(\+32 \(0\)\d(?: ?\d{2,3}){3,4}|\b0 ?8\d{2}(?: \d{3}){2}\b)/g;
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -47,10 +48,11 @@
   /* Text with safe links: text nodes and <a> built one by one. */
   function richText(container, text) {
     var last = 0;
-    text.replace(LINK, function (match, url, offset) {
+    text.replace(LINK, function (match, url, email, phone, offset) {
       container.appendChild(document.createTextNode(text.slice(last, offset)));
-      var link = el("a", { href: url, rel: "noopener noreferrer" }, url);
-      if (/^https?:/i.test(url)) { link.setAttribute("target", "_blank"); }
+      var href = url || (email ? "mailto:" + email : "tel:" + phone.replace("(0)", "").replace(/[^+\d]/g, ""));
+      var link = el("a", { href: href, rel: "noopener noreferrer" }, match);
+      if (/^https?:/i.test(href)) { link.setAttribute("target", "_blank"); }
       container.appendChild(link);
       last = offset + match.length;
       return match;
