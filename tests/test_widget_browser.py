@@ -143,3 +143,16 @@ def test_messages_typed_during_a_network_drop_are_sent_on_reconnect(
         expect(page.locator(".faqbot-status")).to_be_empty()
     finally:
         service.stop()
+
+
+def test_a_second_tab_shares_the_conversation(page: Page, gateway: Settings) -> None:
+    open_widget(page, f"{gateway.gateway_url}/")
+    say(page, "merci")
+    expect(page.get_by_role("log")).to_contain_text("Avec plaisir")
+    other = page.context.new_page()  # same browser profile: same session id
+    other.goto(f"{gateway.gateway_url}/")
+    other.get_by_role("button", name="Ouvrir la discussion avec l'assistant").click()
+    expect(other.get_by_role("log")).to_contain_text("Avec plaisir")
+    say(other, "au revoir")
+    expect(page.get_by_role("log")).to_contain_text("au revoir")  # echoed to the first tab
+    expect(page.get_by_role("log")).to_contain_text("Au revoir et bonne journée")
