@@ -60,7 +60,7 @@ test: bootstrap browser-tools
 	@$(APP_PY) -m pytest
 
 evaluate: data
-	@$(APP_PY) -m bot evaluate
+	@$(APP_PY) -m bot corpus evaluate --folds 0
 
 compare-configs: data
 	@$(APP_PY) -m bot compare-configs

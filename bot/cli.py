@@ -4,45 +4,16 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
-import subprocess
 import sys
 import time
 
 from bot.corpus import CorpusError
-from bot.corpus.build import BuildPaths, build, stale_files
+from bot.corpus.cli import add_commands as add_corpus_commands
 from bot.services import ServiceError, api_token, start_action_server, start_gateway, start_rasa
 from bot.settings import load_settings
 from bot.tickets.cli import add_commands as add_ticket_commands
 from bot.tickets.store import TicketNotFound
-from bot.training import TrainingError, ensure_model, rasa_environment
-
-
-def cmd_corpus_build(args: argparse.Namespace) -> int:
-    """Regenerate the Rasa data from faq_corpus/ (or, with --check, only report staleness)."""
-    paths = BuildPaths.for_project(load_settings().root)
-    if args.check:
-        stale = stale_files(paths)
-        for path in stale:
-            print(f"stale: {path} (run `python -m bot corpus build`)", file=sys.stderr)
-        return 1 if stale else 0
-    changed = build(paths)
-    print(f"generated {len(changed)} file(s)" + "".join(f"\n  {p}" for p in changed))
-    return 0
-
-
-def cmd_train(args: argparse.Namespace) -> int:
-    """Train the model if its inputs changed; print its path."""
-    print(ensure_model(load_settings()))
-    return 0
-
-
-def cmd_evaluate(args: argparse.Namespace) -> int:
-    """Evaluate the current model on the held-out paraphrases; write reports/."""
-    settings = load_settings()
-    model = ensure_model(settings)
-    command = [str(settings.rasa_python), "-m", "bot.nlu.evaluate", "--model", str(model),
-               "--out", str(args.out)]
-    return subprocess.run(command, cwd=settings.root, env=rasa_environment(settings)).returncode
+from bot.training import TrainingError, ensure_model
 
 
 def cmd_compare_configs(args: argparse.Namespace) -> int:
@@ -105,16 +76,7 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m bot", description="French FAQ assistant.")
     commands = root.add_subparsers(dest="command", required=True)
 
-    corpus = commands.add_parser("corpus", help="FAQ corpus tooling").add_subparsers(
-        dest="corpus_command", required=True)
-    build_cmd = corpus.add_parser("build", help=cmd_corpus_build.__doc__)
-    build_cmd.add_argument("--check", action="store_true", help="fail if generated files are stale")
-    build_cmd.set_defaults(handler=cmd_corpus_build)
-
-    commands.add_parser("train", help=cmd_train.__doc__).set_defaults(handler=cmd_train)
-    evaluate_cmd = commands.add_parser("evaluate", help=cmd_evaluate.__doc__)
-    evaluate_cmd.add_argument("--out", default="reports", help="report folder (default: reports)")
-    evaluate_cmd.set_defaults(handler=cmd_evaluate)
+    add_corpus_commands(commands)
     compare_cmd = commands.add_parser("compare-configs", help=cmd_compare_configs.__doc__)
     compare_cmd.add_argument("--folds", type=int, default=3)
     compare_cmd.add_argument("--out", default="reports/cv")

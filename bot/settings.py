@@ -24,6 +24,7 @@ class Settings:
     allowed_origins: tuple[str, ...] = ()
     rate_per_session: str = "15/10"  # customer messages per seconds, per conversation
     rate_per_ip: str = "60/10"       # and per client address
+    corpus_path: Path | None = None
 
     @property
     def gateway_url(self) -> str:
@@ -42,6 +43,11 @@ class Settings:
     @property
     def rasa_python(self) -> Path:
         return self.rasa_venv / "bin" / "python"
+
+    @property
+    def corpus_dir(self) -> Path:
+        """The FAQ corpus the assistant answers from (``FAQBOT_CORPUS_DIR``)."""
+        return self.corpus_path or self.root / "faq_corpus"
 
     @property
     def tracker_db(self) -> Path:
@@ -67,4 +73,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
                               env.get("FAQBOT_ALLOWED_ORIGINS", "").split(",") if o.strip()),
         rate_per_session=env.get("FAQBOT_RATE_PER_SESSION", "15/10"),
         rate_per_ip=env.get("FAQBOT_RATE_PER_IP", "60/10"),
+        corpus_path=Path(env["FAQBOT_CORPUS_DIR"]) if env.get("FAQBOT_CORPUS_DIR") else None,
     )

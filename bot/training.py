@@ -7,7 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from bot.settings import Settings
+from bot.settings import PROJECT_ROOT, Settings
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +37,14 @@ def inputs_hash(root: Path) -> str:
 
 
 def rasa_environment(settings: Settings) -> dict[str, str]:
-    """Environment for Rasa commands: the project on the import path (custom components)."""
+    """Environment for Rasa commands: this code base (custom components) on the import path.
+
+    The code is this checkout's even when ``settings.root`` is another project folder
+    (a maintainer's scratch corpus, the tests' temporary projects).
+    """
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(settings.root), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(filter(None, [
+        str(PROJECT_ROOT), str(settings.root), env.get("PYTHONPATH")])))
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     return env
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import urllib.request
 from dataclasses import dataclass, replace
@@ -46,6 +47,8 @@ def free_port() -> int:
 def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Project settings with a private data folder and free ports; models stay cached."""
     data_dir = tmp_path_factory.mktemp("var")
+    corpus = data_dir / "faq_corpus"  # a copy the tests may edit while the assistant runs
+    shutil.copytree(PROJECT_ROOT / "faq_corpus", corpus)
     return replace(
         load_settings(),
         data_dir=data_dir,
@@ -53,6 +56,7 @@ def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         action_port=free_port(),
         tickets_url=f"sqlite:///{data_dir / 'tickets.db'}",
         gateway_port=free_port(),
+        corpus_path=corpus,
     )
 
 

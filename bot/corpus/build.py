@@ -3,7 +3,8 @@
 Outputs (all deterministic, committed, checked for staleness by the tests):
 
 * ``data/faq/nlu.yml``       - retrieval intent ``faq/<id>`` examples (training split);
-* ``data/faq/responses.yml`` - the answers as responses ``utter_faq/<id>``;
+* ``data/faq/responses.yml`` - one response ``utter_faq/<id>`` per entry, as Rasa requires;
+  its text only names the entry: the answer is read from the corpus when it is given;
 * ``tests/data/faq_heldout.yml`` - held-out paraphrases the model never sees, in Rasa's
   NLU format, for ``make evaluate``.
 
@@ -94,12 +95,10 @@ def _nlu_document(entries: list[FaqEntry], heldout: bool) -> dict:
 
 
 def _responses_document(entries: list[FaqEntry]) -> dict:
-    responses = {}
-    for entry in entries:
-        variant: dict = {"text": entry.answer}
-        if entry.buttons:
-            variant["buttons"] = [{"title": b.title, "payload": b.payload} for b in entry.buttons]
-        responses[entry.response_name] = [variant]
+    # Rasa needs a response per retrieval key; the text customers get is read from the
+    # corpus at answer time (actions/answer_faq.py), so editing an answer needs no new model.
+    responses = {entry.response_name: [{"text": f"faq_corpus/{entry.id}.yml"}]
+                 for entry in entries}
     return {"version": "3.1", "responses": responses}
 
 

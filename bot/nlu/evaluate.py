@@ -102,6 +102,7 @@ def evaluate(model: Path, corpus: Path, heldout: Path, out_of_domain: Path, out:
         "answer_accuracy": round(sum(t == p for t, p in zip(truth, predicted)) / len(pairs), 4),
         "not_answered": sum(p == NO_ANSWER for p in predicted),
         "wrong_answer": sum(p not in (t, NO_ANSWER) for t, p in zip(truth, predicted)),
+        "macro_f1": round(float(sum(f1) / len(f1)), 4),
         "per_entry": {
             entry_id: {"precision": round(float(p), 3), "recall": round(float(r), 3),
                        "f1": round(float(f), 3), "support": int(s)}
@@ -131,6 +132,7 @@ def markdown(report: dict) -> str:
         f"- Held-out paraphrases: {report['heldout_examples']}",
         f"- **Answer accuracy: {report['answer_accuracy']:.1%}**"
         f" (wrong answer: {report['wrong_answer']}, no answer: {report['not_answered']})",
+        f"- Macro F1 over entries: {report['macro_f1']:.3f}",
         f"- Out-of-domain messages answered with an FAQ entry: "
         f"{len(report['out_of_domain_answered'])} / {report['out_of_domain_examples']}",
         "", "![confusion matrix](confusion_matrix.png)", "",
@@ -162,7 +164,7 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     report = evaluate(args.model, args.corpus, args.heldout, args.out_of_domain, args.out)
     print(json.dumps({k: report[k] for k in ("model", "heldout_examples", "answer_accuracy",
-                      "wrong_answer", "not_answered")} | {
+                      "macro_f1", "wrong_answer", "not_answered")} | {
         "out_of_domain_answered": len(report["out_of_domain_answered"])}, ensure_ascii=False))
 
 

@@ -38,3 +38,29 @@ def closest_pairs(entries: list[FaqEntry], top: int = 10) -> list[dict]:
         for a, b in combinations(sorted(centroids), 2)
     ]
     return sorted(pairs, key=lambda pair: pair["similarity"], reverse=True)[:top]
+
+
+def main() -> None:
+    """``python -m bot.nlu.similarity --corpus DIR --threshold T``: pairs above T, as JSON."""
+    import argparse
+    import json
+    from pathlib import Path
+
+    from bot.corpus.model import CorpusError, load_entry
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--threshold", type=float, required=True)
+    args = parser.parse_args()
+    entries = []
+    for path in sorted(args.corpus.glob("*.yml")):
+        try:
+            entries.append(load_entry(path))
+        except CorpusError:
+            continue  # reported by the validator itself
+    pairs = closest_pairs(entries, top=len(entries) ** 2)
+    print(json.dumps([p for p in pairs if p["similarity"] >= args.threshold]))
+
+
+if __name__ == "__main__":
+    main()
