@@ -11,6 +11,7 @@ from bot.corpus import CorpusError
 from bot.corpus.cli import add_commands as add_corpus_commands
 from bot.services import ServiceError, api_token, start_action_server, start_gateway, start_rasa
 from bot.settings import load_settings
+from bot.handoff.cli import add_commands as add_agent_commands
 from bot.tickets.cli import add_commands as add_ticket_commands
 from bot.tickets.store import TicketNotFound
 from bot.training import TrainingError, ensure_model
@@ -83,6 +84,7 @@ def parser() -> argparse.ArgumentParser:
     compare_cmd.set_defaults(handler=cmd_compare_configs)
     commands.add_parser("run", help=cmd_run.__doc__).set_defaults(handler=cmd_run)
     add_ticket_commands(commands)
+    add_agent_commands(commands)
     return root
 
 

@@ -11,6 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
+import bot.handoff.models  # noqa: F401  (their tables are in the same database)
 from bot.tickets.migrate import downgrade, upgrade
 from bot.tickets.models import Base, Ticket, TicketEvent, TicketKind, TicketStatus
 from bot.tickets.store import NewTicket, TicketNotFound, TicketStore, make_engine

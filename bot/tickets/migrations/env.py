@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from bot.handoff import models as _handoff_models  # noqa: F401  (their tables too)
 from bot.tickets.models import Base
 from bot.tickets.store import make_engine
 

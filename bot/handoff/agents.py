@@ -1,0 +1,122 @@
+"""Agent accounts and console sessions: argon2id passwords, lockout, hashed session tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from bot.handoff.models import Agent, AgentSession
+from bot.tickets.models import utcnow
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+SESSION_LIFETIME = timedelta(hours=9)   # a working day
+MIN_PASSWORD_LENGTH = 12
+_hasher = PasswordHasher()              # argon2id, memory-hard
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+class LoginRefused(Exception):
+    """Wrong credentials, or an account locked after repeated failures (``locked``)."""
+
+    def __init__(self, locked: bool = False) -> None:
+        super().__init__("account locked" if locked else "invalid credentials")
+        self.locked = locked
+
+
+@dataclass(frozen=True)
+class ConsoleSession:
+    agent_id: int
+    username: str
+    display_name: str
+    csrf_token: str
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AgentStore:
+    """Accounts and sessions of the agent console."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def add(self, username: str, display_name: str, password: str) -> Agent:
+        """Create an account; ValueError for a taken username or a short password."""
+        username = username.strip().lower()
+        if not username or not display_name.strip():
+            raise ValueError("username and display name are required")
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise ValueError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+        agent = Agent(username=username, display_name=display_name.strip(),
+                      password_hash=_hasher.hash(password), failed_logins=0)
+        try:
+            with self._sessions() as session, session.begin():
+                session.add(agent)
+        except IntegrityError:
+            raise ValueError(f"an agent named {username!r} already exists") from None
+        return agent
+
+    def authenticate(self, username: str, password: str,
+                     now: datetime | None = None) -> Agent:
+        """The agent if the password is right; LoginRefused otherwise (5 failures lock 15 min)."""
+        now = now or utcnow()
+        refused: LoginRefused | None = None
+        # The failure count must be committed, so the refusal is raised after the transaction.
+        with self._sessions() as session, session.begin():
+            agent = session.scalars(
+                select(Agent).where(Agent.username == username.strip().lower())).one_or_none()
+            if agent is None:
+                _verify(_DUMMY_HASH, password)  # same work whether the account exists or not
+                refused = LoginRefused()
+            elif agent.locked_until and agent.locked_until > now:
+                refused = LoginRefused(locked=True)
+            elif not _verify(agent.password_hash, password):
+                agent.failed_logins += 1
+                refused = LoginRefused()
+                if agent.failed_logins >= MAX_FAILED_LOGINS:
+                    agent.locked_until, agent.failed_logins = now + LOCKOUT, 0
+                    refused = LoginRefused(locked=True)
+            else:
+                agent.failed_logins, agent.locked_until = 0, None
+        if refused or agent is None:
+            raise refused or LoginRefused()
+        return agent
+
+    def open_session(self, agent: Agent, now: datetime | None = None) -> tuple[str, str]:
+        """A new session: (cookie token, CSRF token). Only the token's hash is stored."""
+        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        with self._sessions() as session, session.begin():
+            session.add(AgentSession(token_hash=_digest(token), agent_id=agent.id, csrf_token=csrf,
+                                     expires_at=(now or utcnow()) + SESSION_LIFETIME))
+        return token, csrf
+
+    def session(self, token: str | None, now: datetime | None = None) -> ConsoleSession | None:
+        """The live session of a cookie token, or None (unknown or expired)."""
+        if not token:
+            return None
+        with self._sessions() as session:
+            found = session.get(AgentSession, _digest(token))
+            if found is None or found.expires_at <= (now or utcnow()):
+                return None
+            agent = session.get(Agent, found.agent_id)
+            return ConsoleSession(agent.id, agent.username, agent.display_name, found.csrf_token)
+
+    def close_session(self, token: str) -> None:
+        with self._sessions() as session, session.begin():
+            session.execute(delete(AgentSession).where(AgentSession.token_hash == _digest(token)))
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False

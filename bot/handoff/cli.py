@@ -1,0 +1,37 @@
+"""``python -m bot agents add|list``: console accounts, created by an administrator."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from bot.handoff import open_agent_store
+from bot.settings import load_settings
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """Create an agent account (the password is read from stdin or asked twice)."""
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            print("error: the passwords differ", file=sys.stderr)
+            return 2
+    try:
+        agent = open_agent_store(load_settings()).add(args.username, args.name, password)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"agent {agent.username} ({agent.display_name}) created")
+    return 0
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    agents = commands.add_parser("agents", help="agent console accounts")
+    sub = agents.add_subparsers(dest="agents_command", required=True)
+    add = sub.add_parser("add", help=cmd_add.__doc__)
+    add.add_argument("username")
+    add.add_argument("--name", required=True, help="name shown to colleagues, e.g. 'Léa Martin'")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add.set_defaults(handler=cmd_add)
