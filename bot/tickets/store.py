@@ -142,6 +142,11 @@ class TicketStore:
         with self._session() as session:
             return list(session.scalars(query))
 
+    def categories(self) -> list[str]:
+        """The categories tickets were filed under, alphabetically."""
+        with self._session() as session:
+            return sorted(session.scalars(select(Ticket.category).distinct()))
+
     def set_status(self, reference: str, status: TicketStatus, actor: str,
                    note: str | None = None) -> Ticket:
         """Change a ticket's status and record who did it, when and why."""

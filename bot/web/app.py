@@ -1,4 +1,5 @@
-"""The gateway: the assistant's only public surface (widget, demo page, customer socket).
+"""The gateway: the assistant's only public surface (widget, demo page, customer socket,
+agent console).
 
 Rasa and the action server listen on localhost; the gateway talks to Rasa with the API
 token and never exposes Rasa's own HTTP API.
@@ -15,6 +16,9 @@ from aiohttp import web
 
 from bot.services import api_token
 from bot.settings import Settings, load_settings
+from bot.handoff.agents import AgentStore
+from bot.tickets import open_store
+from bot.web.console import Console
 from bot.web.customer import CustomerSocket, welcome_turn
 from bot.web.rasa import RasaClient
 from bot.web.safety import MAX_MESSAGE_LENGTH, RateLimiter, parse_rate
@@ -51,6 +55,8 @@ def create_app(settings: Settings, rasa: RasaClient) -> web.Application:
                                   "rasa": "ok" if rasa_ok else "unavailable"},
                                  status=200 if rasa_ok else 503)
 
+    store = open_store(settings)  # migrated on first use, like the action server's
+    Console(AgentStore(store.engine), store, settings.origins).routes(app)
     app.router.add_get("/", index)
     app.router.add_get("/health", health)
     app.router.add_get("/ws", customers.handle)

@@ -1,0 +1,167 @@
+"""The agent console's security and its ticket pages, against the running gateway."""
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.handoff.agents import AgentStore
+from bot.settings import Settings
+from bot.tickets import open_store
+from bot.tickets.models import TicketKind, TicketStatus
+from bot.tickets.store import NewTicket, TicketStore
+
+pytestmark = pytest.mark.model
+PASSWORD = "une phrase de passe assez longue"
+
+
+@pytest.fixture(scope="module")
+def store(gateway: Settings) -> TicketStore:
+    return open_store(gateway)
+
+
+@pytest.fixture
+def agent(store: TicketStore) -> str:
+    username = f"agent{secrets.token_hex(4)}"
+    AgentStore(store.engine).add(username, "Léa Martin", PASSWORD)
+    return username
+
+
+def file_ticket(store: TicketStore, description: str = "Facture en double") -> str:
+    return store.file(NewTicket(
+        kind=TicketKind.REQUEST, category="Factures et paiements", customer_name="Anne Dupont",
+        email="anne@example.be", consent_at=datetime.now(timezone.utc), conversation_id="c",
+        idempotency_key=uuid.uuid4().hex, subject="Facture", description=description)).reference
+
+
+def run(coroutine: Any) -> Any:
+    return asyncio.run(coroutine)
+
+
+def client() -> aiohttp.ClientSession:
+    # unsafe: keep cookies for 127.0.0.1; no redirects followed, to see each answer
+    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+
+
+async def login(http: aiohttp.ClientSession, base: str, username: str,
+                password: str = PASSWORD) -> aiohttp.ClientResponse:
+    async with http.get(f"{base}/console/login") as page:
+        csrf = re.search(r'name="csrf" value="([^"]+)"', await page.text())[1]
+    return await http.post(f"{base}/console/login", allow_redirects=False,
+                           data={"csrf": csrf, "username": username, "password": password})
+
+
+async def csrf_of(http: aiohttp.ClientSession, url: str) -> str:
+    async with http.get(url) as page:
+        return re.search(r'name="csrf" value="([^"]+)"', await page.text())[1]
+
+
+def test_every_console_route_needs_a_login(gateway: Settings, store: TicketStore) -> None:
+    reference = file_ticket(store)
+    base = gateway.gateway_url
+
+    async def scenario() -> None:
+        async with client() as http:
+            for path in ("/console", "/console/", "/console/tickets",
+                         f"/console/tickets/{reference}"):
+                async with http.get(base + path, allow_redirects=False) as response:
+                    assert (response.status, response.headers["Location"]) == (
+                        302, "/console/login"), path
+            for path in ("/console/logout", f"/console/tickets/{reference}/status"):
+                async with http.post(base + path, data={"status": "resolved"},
+                                     allow_redirects=False) as response:
+                    assert response.status == 401, path
+            async with http.get(base + "/console/tickets", allow_redirects=False,
+                                cookies={"faqbot_console": "forged"}) as response:
+                assert response.status == 302
+    run(scenario())
+    assert store.get(reference).status is TicketStatus.RECEIVED
+
+
+def test_the_session_cookie_is_httponly_and_strict(gateway: Settings, agent: str) -> None:
+    async def scenario() -> None:
+        async with client() as http:
+            response = await login(http, gateway.gateway_url, agent)
+            assert (response.status, response.headers["Location"]) == (302, "/console/")
+            cookie = next(c for c in response.headers.getall("Set-Cookie")
+                          if c.startswith("faqbot_console="))
+            assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/console" in cookie
+            assert "Secure" not in cookie  # plain HTTP here; Secure when served over HTTPS
+            async with http.get(f"{gateway.gateway_url}/console/tickets") as page:
+                assert page.status == 200 and "Léa Martin" in await page.text()
+            csrf = await csrf_of(http, f"{gateway.gateway_url}/console/tickets")
+            await http.post(f"{gateway.gateway_url}/console/logout", data={"csrf": csrf},
+                            allow_redirects=False)
+            async with http.get(f"{gateway.gateway_url}/console/tickets",
+                                allow_redirects=False) as page:
+                assert page.status == 302  # the session is gone
+    run(scenario())
+
+
+def test_forms_need_the_csrf_token_and_the_status_change_is_audited(
+        gateway: Settings, agent: str, store: TicketStore) -> None:
+    reference = file_ticket(store)
+    url = f"{gateway.gateway_url}/console/tickets/{reference}/status"
+
+    async def scenario() -> None:
+        async with client() as http:
+            await login(http, gateway.gateway_url, agent)
+            for data in ({"status": "resolved"}, {"status": "resolved", "csrf": "forged"}):
+                async with http.post(url, data=data, allow_redirects=False) as response:
+                    assert response.status == 403
+            csrf = await csrf_of(http, f"{gateway.gateway_url}/console/tickets/{reference}")
+            async with http.post(url, data={"status": "in_progress", "csrf": csrf},
+                                 headers={"Origin": "https://evil.example"},
+                                 allow_redirects=False) as response:
+                assert response.status == 403  # another site's form, even with the token
+            async with http.post(url, data={"status": "in_progress", "csrf": csrf,
+                                            "note": "Pris en charge"},
+                                 allow_redirects=False) as response:
+                assert response.status == 303
+    run(scenario())
+    ticket = store.get(reference)
+    assert ticket.status is TicketStatus.IN_PROGRESS
+    assert (ticket.history[-1].actor, ticket.history[-1].note) == (agent, "Pris en charge")
+
+
+def test_five_wrong_passwords_lock_the_account(gateway: Settings, agent: str) -> None:
+    async def scenario() -> None:
+        async with client() as http:
+            for _ in range(4):
+                response = await login(http, gateway.gateway_url, agent, "mauvais mot de passe")
+                assert response.status == 401
+                assert "Identifiant ou mot de passe incorrect." in await response.text()
+            response = await login(http, gateway.gateway_url, agent, "mauvais mot de passe")
+            assert "Compte verrouillé" in await response.text()
+            response = await login(http, gateway.gateway_url, agent)  # the right one, too late
+            assert response.status == 401 and "Compte verrouillé" in await response.text()
+    run(scenario())
+
+
+def test_the_login_form_needs_its_csrf_token(gateway: Settings, agent: str) -> None:
+    async def scenario() -> None:
+        async with client() as http:
+            async with http.post(f"{gateway.gateway_url}/console/login", allow_redirects=False,
+                                 data={"username": agent, "password": PASSWORD}) as response:
+                assert response.status == 403
+    run(scenario())
+
+
+def test_what_customers_typed_is_shown_inert(gateway: Settings, agent: str,
+                                             store: TicketStore) -> None:
+    reference = file_ticket(store, "<script>alert('x')</script><img src=x onerror=alert(1)>")
+
+    async def scenario() -> str:
+        async with client() as http:
+            await login(http, gateway.gateway_url, agent)
+            async with http.get(f"{gateway.gateway_url}/console/tickets/{reference}") as page:
+                return await page.text()
+    html = run(scenario())
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<script>" not in html and "<img" not in html
