@@ -137,3 +137,30 @@ def filed(flow: str, ticket: Ticket) -> str:
     return (
         f"Votre demande est enregistrée sous la référence {ticket.reference}. Le Service "
         f"Clientèle vous répondra à l'adresse {ticket.email}.\n\n{FOLLOW_UP}")
+
+
+# --- handoff ---------------------------------------------------------------------------
+
+NOT_HELPFUL_SORRY = "Je suis désolé que ma réponse ne vous ait pas aidé."
+AGENTS_AWAY_BUTTONS = [{"title": "Laisser une demande écrite", "payload": "/submit_request"}]
+HANDOFF_FAILED = (
+    "Désolé, je ne parviens pas à joindre un conseiller pour le moment. Vous pouvez appeler le "
+    f"Service Clientèle au {PHONE_AND_HOURS}."
+)
+ASK_RATING = ("La conversation avec le conseiller est terminée. Êtes-vous satisfait de l'aide "
+              "reçue ? Donnez une note de 1 (pas du tout) à 5 (tout à fait) :")
+RATING_BUTTONS = [{"title": str(n), "payload": f'/rate{{"rating": "{n}"}}'} for n in range(1, 6)]
+THANKS_FOR_RATING = "Merci pour votre avis ! Puis-je vous aider pour autre chose ?"
+
+
+def agents_away(back: str) -> str:
+    return ("Nos conseillers sont disponibles du lundi au vendredi de 8h30 à 17h00 (sauf jours "
+            f"fériés) ; ils seront de retour {back}. Vous pouvez laisser dès maintenant une "
+            "demande écrite : elle sera traitée à leur retour.")
+
+
+def queued(position: int) -> str:
+    place = "le premier" if position == 1 else f"n° {position}"
+    return ("Je vous mets en relation avec un conseiller du Service Clientèle. Vous êtes "
+            f"{place} dans la file d'attente ; il vous répondra ici même. Vous pouvez déjà "
+            "décrire votre question.")

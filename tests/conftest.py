@@ -57,6 +57,7 @@ def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         tickets_url=f"sqlite:///{data_dir / 'tickets.db'}",
         gateway_port=free_port(),
         corpus_path=corpus,
+        clock="2026-11-30T10:00:00+01:00",  # a Monday morning: agents are at work
     )
 
 

@@ -279,13 +279,22 @@ def test_a_filed_request_can_be_looked_up(assistant: Assistant, store: TicketSto
 
 
 
-def test_a_person_can_be_asked_for_and_another_flow_started_mid_flow(
-        assistant: Assistant, store: TicketStore, domain: dict) -> None:
+def test_another_flow_can_be_started_mid_flow(assistant: Assistant, store: TicketStore) -> None:
     chat = Chat(assistant)
     chat("/request_contract_copy")
-    reply = chat("/talk_to_human")
-    assert domain["responses"]["utter_talk_to_human_info"][0]["text"] in reply
-    assert reply.endswith(f.CONTRACT_NUMBER.question(date.today()))
+    chat("CT-2024-0815")
     reply = chat("/cancel_licence")
     assert FLOWS["licence"].intro in reply and chat.buttons[0] == "Passport Advantage"
     assert chat.tickets(store) == []
+
+
+def test_asking_for_a_person_mid_flow_stops_it_and_hands_over(
+        assistant: Assistant, store: TicketStore) -> None:
+    chat = Chat(assistant)
+    chat("/request_contract_copy")
+    chat("CT-2024-0815")
+    reply = chat("/talk_to_human")  # the button offered after repeated refusals
+    assert "Je vous mets en relation avec un conseiller" in reply
+    assert chat.tickets(store) == []
+    tracker = assistant.tracker(chat.sender)
+    assert tracker["paused"] is True and tracker["slots"]["contract_number"] is None

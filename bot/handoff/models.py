@@ -1,10 +1,11 @@
-"""Agents and their console sessions (same database and migrations as the tickets)."""
+"""Agents, their console sessions and handed-off conversations (the tickets' database)."""
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.tickets.models import Base, UtcDateTime, utcnow
 
@@ -33,3 +34,45 @@ class AgentSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class HandoffStatus(str, enum.Enum):
+    WAITING = "waiting"    # in the queue
+    ACTIVE = "active"      # an agent took it
+    CLOSED = "closed"      # the agent closed it; the bot is back
+
+
+class Handoff(Base):
+    """A conversation handed over to an agent: queue entry, resolution and the customer's rating."""
+
+    __tablename__ = "handoffs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(120), index=True)
+    reason: Mapped[str] = mapped_column(String(40))
+    status: Mapped[HandoffStatus] = mapped_column(
+        Enum(HandoffStatus, name="handoff_status", values_callable=lambda e: [m.value for m in e],
+             validate_strings=True), default=HandoffStatus.WAITING, index=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    taken_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    resolution: Mapped[str | None] = mapped_column(Text)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    rated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    notes: Mapped[list[HandoffNote]] = relationship(order_by="HandoffNote.id",
+                                                    cascade="all, delete-orphan")
+
+
+class HandoffNote(Base):
+    """An agent's internal note on a handed-off conversation (never shown to the customer)."""
+
+    __tablename__ = "handoff_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"),
+                                            index=True)
+    author: Mapped[str] = mapped_column(String(60))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -17,6 +17,7 @@ from aiohttp import web
 from bot.services import api_token
 from bot.settings import Settings, load_settings
 from bot.handoff.agents import AgentStore
+from bot.handoff.queue import HandoffQueue
 from bot.tickets import open_store
 from bot.web.console import Console
 from bot.web.customer import CustomerSocket, welcome_turn
@@ -40,10 +41,12 @@ def create_app(settings: Settings, rasa: RasaClient) -> web.Application:
     app = web.Application(middlewares=[_security_headers])
     app[RASA_CLIENT] = rasa
     domain = yaml.safe_load((settings.root / "domain.yml").read_text(encoding="utf-8"))
+    store = open_store(settings)  # migrated on first use, like the action server's
+    queue = HandoffQueue(store.engine)
     customers = CustomerSocket(
         rasa, welcome_turn(domain["responses"]["utter_greet"][0]), settings.origins,
         RateLimiter(*parse_rate(settings.rate_per_session)),
-        RateLimiter(*parse_rate(settings.rate_per_ip)))
+        RateLimiter(*parse_rate(settings.rate_per_ip)), queue)
     demo = demo_page(HERE / "seed_faq.txt")
 
     async def index(request: web.Request) -> web.Response:
@@ -55,8 +58,7 @@ def create_app(settings: Settings, rasa: RasaClient) -> web.Application:
                                   "rasa": "ok" if rasa_ok else "unavailable"},
                                  status=200 if rasa_ok else 503)
 
-    store = open_store(settings)  # migrated on first use, like the action server's
-    Console(AgentStore(store.engine), store, settings.origins).routes(app)
+    Console(AgentStore(store.engine), store, settings.origins, queue, rasa, customers).routes(app)
     app.router.add_get("/", index)
     app.router.add_get("/health", health)
     app.router.add_get("/ws", customers.handle)

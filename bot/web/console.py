@@ -1,4 +1,5 @@
-"""The agent console (server-rendered, French): login, tickets, status changes.
+"""The agent console (server-rendered, French): login, queue of handed-off conversations,
+live chat, notes, closing; tickets and their status.
 
 Security, route by route:
 - every ``/console`` route but the login page needs a live session, else a redirect to the
@@ -14,16 +15,24 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import secrets
+import time
+from collections import defaultdict
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 import jinja2
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 from bot.handoff.agents import AgentStore, ConsoleSession, LoginRefused
-from bot.tickets.models import TicketKind, TicketStatus
+from bot.handoff.models import Handoff, HandoffStatus
+from bot.handoff.queue import HandoffConflict, HandoffQueue
+from bot.tickets.models import TicketKind, TicketStatus, utcnow
 from bot.tickets.store import TicketNotFound, TicketStore
+from bot.web.customer import CustomerSocket
+from bot.web.rasa import RasaClient, RasaUnavailable, Turn
+from bot.web.transcript import lines, summary
 
 COOKIE = "faqbot_console"
 LOGIN_COOKIE = "faqbot_login"
@@ -42,9 +51,15 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 class Console:
     """Routes of the console; ``agents`` and ``tickets`` are the service database's stores."""
 
-    def __init__(self, agents: AgentStore, tickets: TicketStore, origins: tuple[str, ...]) -> None:
+    def __init__(self, agents: AgentStore, tickets: TicketStore, origins: tuple[str, ...],
+                 queue: HandoffQueue, rasa: RasaClient, customers: CustomerSocket) -> None:
         self.agents = agents
         self.tickets = tickets
+        self.queue = queue
+        self.rasa = rasa
+        self.customers = customers
+        self.watchers: dict[str, set[web.WebSocketResponse]] = defaultdict(set)
+        customers.handed_off_listeners.append(self._to_agents)
         self.origins = set(origins)
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
@@ -61,6 +76,12 @@ class Console:
         app.router.add_get("/console/tickets", self.ticket_list)
         app.router.add_get("/console/tickets/{reference}", self.ticket_page)
         app.router.add_post("/console/tickets/{reference}/status", self.change_status)
+        app.router.add_get("/console/queue", self.queue_page)
+        app.router.add_post("/console/handoffs/{id:\\d+}/take", self.take)
+        app.router.add_get("/console/handoffs/{id:\\d+}", self.handoff_page)
+        app.router.add_post("/console/handoffs/{id:\\d+}/notes", self.add_note)
+        app.router.add_post("/console/handoffs/{id:\\d+}/close", self.close)
+        app.router.add_get("/console/handoffs/{id:\\d+}/ws", self.agent_socket)
 
     # --- access control -----------------------------------------------------------------
 
@@ -68,13 +89,14 @@ class Console:
     async def guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         if not request.path.startswith("/console"):
             return await handler(request)
-        if request.method == "POST" and not self._same_origin(request):
+        websocket = request.headers.get("Upgrade", "").lower() == "websocket"
+        if (request.method == "POST" or websocket) and not self._same_origin(request):
             raise web.HTTPForbidden(text="cross-site request refused")
         if request.path == "/console/login":
             return await handler(request)
         session = await asyncio.to_thread(self.agents.session, request.cookies.get(COOKIE))
         if session is None:
-            if request.method == "GET" and request.headers.get("Upgrade", "").lower() != "websocket":
+            if request.method == "GET" and not websocket:
                 raise web.HTTPFound("/console/login")
             raise web.HTTPUnauthorized(text="login required")
         if request.method == "POST":
@@ -129,7 +151,7 @@ class Console:
         raise response
 
     async def home(self, request: web.Request) -> web.StreamResponse:
-        raise web.HTTPFound("/console/tickets")
+        raise web.HTTPFound("/console/queue")
 
     async def ticket_list(self, request: web.Request) -> web.Response:
         status = request.query.get("status") or None
@@ -167,5 +189,120 @@ class Console:
         raise web.HTTPSeeOther(f"/console/tickets/{reference}")
 
 
+
+    # --- handed-off conversations ---------------------------------------------------------
+
+    async def queue_page(self, request: web.Request) -> web.Response:
+        handoffs = await asyncio.to_thread(self.queue.queue)
+        now = utcnow()
+        rows = []
+        for handoff in handoffs:
+            try:
+                about = summary(await self.rasa.tracker(handoff.conversation_id))
+            except RasaUnavailable:
+                about = {"topics": [], "answered": [], "slots": {}, "last_messages": []}
+            rows.append({"handoff": handoff, "summary": about,
+                         "waiting": int((now - handoff.requested_at).total_seconds() // 60),
+                         "agent": await asyncio.to_thread(self.queue.agent_name, handoff.agent_id)})
+        return self.render("queue.html", session=request[SESSION], rows=rows, reasons=REASONS)
+
+    async def _handoff(self, request: web.Request) -> Handoff:
+        handoff = await asyncio.to_thread(self.queue.get, int(request.match_info["id"]))
+        if handoff is None:
+            raise web.HTTPNotFound(text="no such conversation")
+        return handoff
+
+    async def take(self, request: web.Request) -> web.StreamResponse:
+        session: ConsoleSession = request[SESSION]
+        handoff = await self._handoff(request)
+        try:
+            await asyncio.to_thread(self.queue.take, handoff.id, session.agent_id)
+        except HandoffConflict:
+            raise web.HTTPConflict(text="Cette conversation a déjà été prise.") from None
+        await self._say(handoff.conversation_id, f"{session.display_name}, conseiller du Service "
+                        "Clientèle, a rejoint la conversation.", session.username)
+        raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}")
+
+    async def handoff_page(self, request: web.Request) -> web.Response:
+        handoff = await self._handoff(request)
+        try:
+            tracker = await self.rasa.tracker(handoff.conversation_id)
+        except RasaUnavailable:
+            tracker = {}
+        return self.render("handoff.html", session=request[SESSION], handoff=handoff,
+                           transcript=lines(tracker), summary=summary(tracker), reasons=REASONS,
+                           mine=handoff.agent_id == request[SESSION].agent_id)
+
+    async def add_note(self, request: web.Request) -> web.StreamResponse:
+        handoff = await self._handoff(request)
+        text = str((await request.post()).get("note", "")).strip()[:2000]
+        if text:
+            await asyncio.to_thread(self.queue.add_note, handoff.id, request[SESSION].username, text)
+        raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}")
+
+    async def close(self, request: web.Request) -> web.StreamResponse:
+        session: ConsoleSession = request[SESSION]
+        handoff = await self._handoff(request)
+        resolution = str((await request.post()).get("resolution", "")).strip()[:2000]
+        if not resolution:
+            raise web.HTTPBadRequest(text="a resolution is required")
+        try:
+            await asyncio.to_thread(self.queue.close, handoff.id, session.agent_id, resolution)
+        except HandoffConflict as error:
+            raise web.HTTPConflict(text=str(error)) from None
+        conversation = handoff.conversation_id
+        # The bot is back: Rasa resumes the conversation and asks for a rating.
+        await self.rasa.append(conversation, [{"event": "resume"}])
+        for text, buttons in await self.rasa.execute(conversation, "action_ask_rating"):
+            await self.customers.deliver(conversation, Turn("bot", text, time.time(), buttons).frame(),
+                                         offered={b.payload for b in buttons})
+        raise web.HTTPSeeOther("/console/queue")
+
+    async def agent_socket(self, request: web.Request) -> web.StreamResponse:
+        session: ConsoleSession = request[SESSION]
+        handoff = await self._handoff(request)
+        socket = web.WebSocketResponse(heartbeat=30)
+        await socket.prepare(request)
+        conversation = handoff.conversation_id
+        self.watchers[conversation].add(socket)
+        try:
+            async for message in socket:
+                if message.type != WSMsgType.TEXT:
+                    continue
+                try:
+                    text = str(json.loads(message.data).get("text", "")).strip()[:2000]
+                except (ValueError, AttributeError):
+                    continue
+                current = await asyncio.to_thread(self.queue.get, handoff.id)
+                if not text or current is None or current.status is not HandoffStatus.ACTIVE \
+                        or current.agent_id != session.agent_id:
+                    await socket.send_json({"type": "error", "text": "Prenez la conversation "
+                                            "avant d'écrire au client."})
+                    continue
+                await self._say(conversation, text, session.username)
+        finally:
+            self.watchers[conversation].discard(socket)
+        return socket
+
+    async def _say(self, conversation: str, text: str, agent: str) -> None:
+        """An agent's message: into the transcript (Rasa's tracker) and to the customer."""
+        await self.rasa.append(conversation, [{"event": "bot", "text": text,
+                                               "metadata": {"agent": agent}}])
+        frame = {"type": "bot", "text": text, "ts": time.time(), "buttons": [], "agent": agent}
+        await self.customers.deliver(conversation, frame)
+        await self._to_agents(conversation, {"type": "agent", "text": text, "ts": frame["ts"]})
+
+    async def _to_agents(self, conversation: str, frame: dict[str, Any]) -> None:
+        for socket in list(self.watchers.get(conversation, ())):
+            if not socket.closed:
+                await socket.send_json(frame)
+
+REASONS = {"asked": "Demande à parler à un conseiller", "not_understood": "Non compris deux fois",
+           "validation": "Réponses refusées dans un formulaire",
+           "not_helpful": "Réponse jugée inutile"}
+
+
 def _own_origin(request: web.Request) -> str:
     return f"{request.scheme}://{request.host}"
+
+

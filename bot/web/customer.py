@@ -13,10 +13,11 @@ import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from aiohttp import WSMsgType, web
 
+from bot.handoff.queue import HandoffQueue
 from bot.web.rasa import Button, RasaClient, RasaUnavailable, Turn
 from bot.web.safety import (
     SESSION_ID, FrameError, Incoming, RateLimiter, error_frame, parse_frame,
@@ -38,8 +39,11 @@ class CustomerSocket:
     """Handles ``GET /ws?session=…``."""
 
     def __init__(self, rasa: RasaClient, welcome: Turn, origins: tuple[str, ...],
-                 per_session: RateLimiter, per_ip: RateLimiter) -> None:
+                 per_session: RateLimiter, per_ip: RateLimiter, queue: HandoffQueue) -> None:
         self.rasa = rasa
+        self.queue = queue
+        # Called with (conversation, frame) for each customer message while an agent has it.
+        self.handed_off_listeners: list[Callable[[str, dict[str, Any]], Awaitable[None]]] = []
         self.welcome = welcome
         self.origins = set(origins)
         self.per_session = per_session
@@ -102,8 +106,17 @@ class CustomerSocket:
 
     async def _converse(self, incoming: Incoming, session: str,
                         conversation: Conversation) -> None:
-        await self._broadcast(conversation, {"type": "user", "text": incoming.shown,
-                                             "id": incoming.client_id, "ts": time.time()})
+        echo = {"type": "user", "text": incoming.shown, "id": incoming.client_id, "ts": time.time()}
+        await self._broadcast(conversation, echo)
+        if await asyncio.to_thread(self.queue.open_for, session):
+            # Handed off: Rasa (paused) records the message, the agent gets it.
+            try:
+                await self.rasa.send(session, incoming.text)
+            except RasaUnavailable as error:
+                log.error("Rasa unavailable for %s: %s", session, error)
+            for listener in self.handed_off_listeners:
+                await listener(session, echo)
+            return
         await self._broadcast(conversation, {"type": "typing", "on": True})
         try:
             replies = await self.rasa.send(session, incoming.text)
@@ -119,11 +132,24 @@ class CustomerSocket:
             await self._broadcast(conversation, Turn("bot", text, time.time(), buttons).frame())
         conversation.offered = offered
 
+    async def deliver(self, session: str, frame: dict[str, Any],
+                      offered: set[str] | None = None) -> None:
+        """Send a frame to every open tab of a conversation (an agent's message, the rating)."""
+        conversation = self.conversations.get(session)
+        if conversation is None:
+            return  # not connected: the history brings it on the next connection
+        if offered is not None:
+            conversation.offered = offered
+        await self._broadcast(conversation, frame)
+
     @staticmethod
     async def _broadcast(conversation: Conversation, frame: dict[str, Any]) -> None:
         for socket in list(conversation.sockets):
             if not socket.closed:
-                await socket.send_json(frame)
+                try:
+                    await socket.send_json(frame)
+                except ConnectionError:
+                    conversation.sockets.discard(socket)
 
 
 def _latest_buttons(turns: list[Turn]) -> set[str]:

@@ -73,13 +73,7 @@ class RasaClient:
 
         ``menu``: buttons shown outside Rasa (the welcome), whose payloads read as titles.
         """
-        try:
-            async with self.session.get(f"{self.base_url}/conversations/{sender}/tracker",
-                                        params={"token": self.token}) as response:
-                response.raise_for_status()
-                tracker = await response.json()
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise RasaUnavailable(str(error)) from error
+        tracker = await self.tracker(sender)
         turns: list[Turn] = []
         for event in tracker.get("events") or []:
             if event.get("event") == "user" and event.get("text"):
@@ -89,6 +83,38 @@ class RasaClient:
                 turns.append(Turn("bot", event.get("text") or "", event["timestamp"],
                                   _buttons(data.get("buttons"))))
         return turns
+
+    async def tracker(self, sender: str) -> dict[str, Any]:
+        """The raw tracker (events, slots) through the token-protected HTTP API."""
+        try:
+            async with self.session.get(f"{self.base_url}/conversations/{sender}/tracker",
+                                        params={"token": self.token}) as response:
+                response.raise_for_status()
+                return await response.json()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise RasaUnavailable(str(error)) from error
+
+    async def append(self, sender: str, events: list[dict[str, Any]]) -> None:
+        """Add events to the conversation (an agent's message, ``resume``)."""
+        try:
+            async with self.session.post(f"{self.base_url}/conversations/{sender}/tracker/events",
+                                         params={"token": self.token}, json=events) as response:
+                response.raise_for_status()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise RasaUnavailable(str(error)) from error
+
+    async def execute(self, sender: str, action: str) -> list[tuple[str, tuple[Button, ...]]]:
+        """Run one action in the conversation (the bot's turn); its messages."""
+        try:
+            async with self.session.post(f"{self.base_url}/conversations/{sender}/execute",
+                                         params={"token": self.token},
+                                         json={"name": action}) as response:
+                response.raise_for_status()
+                result = await response.json()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise RasaUnavailable(str(error)) from error
+        return [(str(m.get("text") or ""), _buttons(m.get("buttons")))
+                for m in result.get("messages") or []]
 
     async def ready(self) -> bool:
         try:

@@ -1,0 +1,124 @@
+"""The agents' queue: conversations handed over, taken, closed and rated.
+
+Used by the action server (a customer asks for a person) and by the gateway (agents take
+and close conversations). One short session per operation; blocking (async callers use
+``asyncio.to_thread``).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import selectinload, sessionmaker
+
+from bot.handoff.models import Agent, Handoff, HandoffNote, HandoffStatus
+from bot.tickets.models import utcnow
+
+OPEN = (HandoffStatus.WAITING, HandoffStatus.ACTIVE)
+
+
+class HandoffConflict(Exception):
+    """The handoff is not in a state that allows this (already taken, already closed)."""
+
+
+class HandoffQueue:
+    """Create, take, close and rate handoffs."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def request(self, conversation_id: str, reason: str, now: datetime | None = None) -> Handoff:
+        """Queue the conversation (or return its open handoff: asking twice queues once)."""
+        with self._sessions() as session, session.begin():
+            existing = self._open(session, conversation_id)
+            if existing:
+                return existing
+            handoff = Handoff(conversation_id=conversation_id, reason=reason,
+                              status=HandoffStatus.WAITING, requested_at=now or utcnow())
+            session.add(handoff)
+        return handoff
+
+    @staticmethod
+    def _open(session, conversation_id: str) -> Handoff | None:  # type: ignore[no-untyped-def]
+        return session.scalars(
+            select(Handoff).where(Handoff.conversation_id == conversation_id,
+                                  Handoff.status.in_(OPEN))
+            .order_by(Handoff.id.desc())).first()
+
+    def open_for(self, conversation_id: str) -> Handoff | None:
+        """The conversation's waiting or active handoff, if any."""
+        with self._sessions() as session:
+            return self._open(session, conversation_id)
+
+    def position(self, handoff: Handoff) -> int:
+        """1 for the first waiting conversation, 2 for the next…"""
+        with self._sessions() as session:
+            ahead = session.scalar(select(func.count()).select_from(Handoff).where(
+                Handoff.status == HandoffStatus.WAITING, Handoff.id < handoff.id))
+        return int(ahead or 0) + 1
+
+    def queue(self) -> list[Handoff]:
+        """Waiting then active handoffs, oldest first."""
+        with self._sessions() as session:
+            return list(session.scalars(
+                select(Handoff).options(selectinload(Handoff.notes))
+                .where(Handoff.status.in_(OPEN)).order_by(Handoff.status.desc(), Handoff.id)))
+
+    def for_conversation(self, conversation_id: str) -> list[Handoff]:
+        """Every handoff of a conversation, oldest first."""
+        with self._sessions() as session:
+            return list(session.scalars(select(Handoff).where(
+                Handoff.conversation_id == conversation_id).order_by(Handoff.id)))
+
+    def get(self, handoff_id: int) -> Handoff | None:
+        with self._sessions() as session:
+            return session.scalars(select(Handoff).options(selectinload(Handoff.notes))
+                                   .where(Handoff.id == handoff_id)).one_or_none()
+
+    def take(self, handoff_id: int, agent_id: int, now: datetime | None = None) -> Handoff:
+        """An agent takes a waiting conversation (only one agent can)."""
+        with self._sessions() as session, session.begin():
+            handoff = session.get(Handoff, handoff_id, with_for_update=True)
+            if handoff is None or handoff.status is not HandoffStatus.WAITING:
+                raise HandoffConflict("this conversation is not waiting any more")
+            handoff.status, handoff.agent_id = HandoffStatus.ACTIVE, agent_id
+            handoff.taken_at = now or utcnow()
+        return handoff
+
+    def close(self, handoff_id: int, agent_id: int, resolution: str,
+              now: datetime | None = None) -> Handoff:
+        """The agent who took the conversation closes it with a resolution."""
+        with self._sessions() as session, session.begin():
+            handoff = session.get(Handoff, handoff_id, with_for_update=True)
+            if handoff is None or handoff.status is not HandoffStatus.ACTIVE \
+                    or handoff.agent_id != agent_id:
+                raise HandoffConflict("only the agent handling this conversation can close it")
+            handoff.status, handoff.closed_at = HandoffStatus.CLOSED, now or utcnow()
+            handoff.resolution = resolution
+        return handoff
+
+    def add_note(self, handoff_id: int, author: str, text: str) -> None:
+        with self._sessions() as session, session.begin():
+            session.add(HandoffNote(handoff_id=handoff_id, author=author, text=text))
+
+    def rate(self, conversation_id: str, rating: int, now: datetime | None = None) -> Handoff | None:
+        """Store the customer's 1-5 rating on the latest closed, unrated handoff."""
+        if not 1 <= rating <= 5:
+            raise ValueError("a rating is 1 to 5")
+        with self._sessions() as session, session.begin():
+            handoff = session.scalars(
+                select(Handoff).where(Handoff.conversation_id == conversation_id,
+                                      Handoff.status == HandoffStatus.CLOSED,
+                                      Handoff.rating.is_(None))
+                .order_by(Handoff.id.desc())).first()
+            if handoff is not None:
+                handoff.rating, handoff.rated_at = rating, now or utcnow()
+        return handoff
+
+    def agent_name(self, agent_id: int | None) -> str:
+        if agent_id is None:
+            return ""
+        with self._sessions() as session:
+            agent = session.get(Agent, agent_id)
+            return agent.display_name if agent else ""

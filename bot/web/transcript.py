@@ -1,0 +1,68 @@
+"""What agents read of a conversation: its transcript and a summary, from Rasa's tracker.
+
+Customer messages, bot answers and agents' messages are all events of the one tracker
+(agents' messages are bot events with ``metadata.agent``), so the transcript is in one place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+HIDDEN_SLOTS = {"requested_slot", "failed_attempts", "consent_at", "signed_at",
+                "session_started_metadata", "flow", "field_to_correct", "confirmation"}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One message: who (``customer``, ``bot``, ``agent``), the text, and for bot turns what
+    the model understood of the message before (intent, answer entry, confidences)."""
+
+    who: str
+    text: str
+    at: datetime
+    agent: str = ""
+    intent: str = ""
+    intent_confidence: float | None = None
+    answer: str = ""
+    answer_confidence: float | None = None
+
+
+def lines(tracker: dict[str, Any]) -> list[Line]:
+    """The transcript, oldest first."""
+    out: list[Line] = []
+    understood: dict[str, Any] = {}
+    for event in tracker.get("events") or []:
+        at = datetime.fromtimestamp(event.get("timestamp") or 0, tz=timezone.utc)
+        if event.get("event") == "user":
+            parse = event.get("parse_data") or {}
+            selected = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+            understood = {
+                "intent": (parse.get("intent") or {}).get("name") or "",
+                "intent_confidence": (parse.get("intent") or {}).get("confidence"),
+                "answer": (selected.get("intent_response_key") or "").removeprefix("faq/")
+                if (parse.get("intent") or {}).get("name") == "faq" else "",
+                "answer_confidence": selected.get("confidence")
+                if (parse.get("intent") or {}).get("name") == "faq" else None,
+            }
+            out.append(Line("customer", event.get("text") or "", at))
+        elif event.get("event") == "bot" and event.get("text"):
+            agent = ((event.get("metadata") or {}).get("agent")) or ""
+            if agent:
+                out.append(Line("agent", event["text"], at, agent=agent))
+            else:
+                out.append(Line("bot", event["text"], at, **understood))
+    return out
+
+
+def summary(tracker: dict[str, Any]) -> dict[str, Any]:
+    """Topic (intents asked), what the bot already answered, and slots already collected."""
+    transcript = lines(tracker)
+    intents = [line.intent for line in transcript if line.who == "bot" and line.intent]
+    topics = list(dict.fromkeys(i for i in intents if i not in {"greet", "thank", "nlu_fallback"}))
+    answered = [line.answer for line in transcript if line.who == "bot" and line.answer]
+    slots = {name: value for name, value in (tracker.get("slots") or {}).items()
+             if value not in (None, "", []) and name not in HIDDEN_SLOTS}
+    last = [line.text for line in transcript if line.who == "customer"][-3:]
+    return {"topics": topics, "answered": list(dict.fromkeys(answered)), "slots": slots,
+            "last_messages": last}

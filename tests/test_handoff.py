@@ -1,0 +1,166 @@
+"""The agents' queue (SQLite and PostgreSQL), the handoff action with an injected clock, and
+the summary agents read."""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import messages
+from actions import ticket_store
+from actions.handoff import ActionHandoff, ActionStoreRating
+from bot.handoff.agents import AgentStore
+from bot.handoff.models import HandoffStatus
+from bot.handoff.queue import HandoffConflict, HandoffQueue
+from bot.tickets.migrate import upgrade
+from bot.tickets.store import make_engine
+from bot.web.transcript import lines, summary
+from tests.test_ticket_store import database_url  # noqa: F401  (the same two databases)
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def queue(database_url: str) -> Iterator[tuple[HandoffQueue, int, int]]:  # noqa: F811
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    agents = AgentStore(engine)
+    lea = agents.add("lea", "Léa Martin", "correct horse battery").id
+    marc = agents.add("marc", "Marc Peeters", "correct horse battery").id
+    yield HandoffQueue(engine), lea, marc
+    engine.dispose()
+
+
+def test_asking_twice_queues_once_and_positions_follow_the_order(queue) -> None:
+    handoffs, _, _ = queue
+    first = handoffs.request("c1", "asked", NOW)
+    assert handoffs.request("c1", "asked", NOW).id == first.id
+    second = handoffs.request("c2", "not_understood", NOW)
+    assert (handoffs.position(first), handoffs.position(second)) == (1, 2)
+    assert [h.conversation_id for h in handoffs.queue()] == ["c1", "c2"]
+
+
+def test_one_agent_takes_and_only_that_agent_closes(queue) -> None:
+    handoffs, lea, marc = queue
+    handoff = handoffs.request("c1", "asked", NOW)
+    handoffs.take(handoff.id, lea, NOW)
+    with pytest.raises(HandoffConflict):
+        handoffs.take(handoff.id, marc, NOW)
+    with pytest.raises(HandoffConflict):
+        handoffs.close(handoff.id, marc, "résolu")
+    closed = handoffs.close(handoff.id, lea, "Facture recréditée")
+    assert closed.status is HandoffStatus.CLOSED and handoffs.open_for("c1") is None
+    assert handoffs.rate("c1", 4, NOW).rating == 4
+    assert handoffs.rate("c1", 5, NOW) is None  # rated once
+    with pytest.raises(ValueError):
+        handoffs.rate("c1", 6, NOW)
+
+
+def test_notes_are_kept_with_the_handoff(queue) -> None:
+    handoffs, _, _ = queue
+    handoff = handoffs.request("c1", "asked", NOW)
+    handoffs.add_note(handoff.id, "lea", "Client déjà rappelé hier")
+    assert [n.text for n in handoffs.get(handoff.id).notes] == ["Client déjà rappelé hier"]
+
+
+# --- the action, with an injected clock ----------------------------------------------
+
+def asked_for_a_person(intent: str = "talk_to_human") -> Tracker:
+    parse = {"text": "je veux parler à quelqu'un", "intent": {"name": intent, "confidence": 1.0},
+             "entities": []}
+    events = [{"event": "action", "name": "action_listen"},
+              {"event": "user", "text": parse["text"], "parse_data": parse}]
+    return Tracker("conv-7", {}, parse, events, False, None, {}, "action_listen")
+
+
+@pytest.fixture
+def service_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[HandoffQueue]:
+    url = f"sqlite:///{tmp_path / 'service.db'}"
+    monkeypatch.setenv("FAQBOT_TICKETS_URL", url)
+    monkeypatch.setenv("FAQBOT_DATA_DIR", str(tmp_path))
+    ticket_store._store.cache_clear()
+    ticket_store._queue.cache_clear()
+    upgrade(url)
+    yield HandoffQueue(make_engine(url))
+    ticket_store._store.cache_clear()
+    ticket_store._queue.cache_clear()
+
+
+def run_handoff(tracker: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionHandoff().run(dispatcher, tracker, {}))
+    return events, dispatcher.messages
+
+
+@pytest.mark.parametrize("clock, back", [
+    ("2026-11-28T11:00:00+01:00", "lundi 30 novembre à 8h30"),   # Saturday
+    ("2026-12-25T10:00:00+01:00", "lundi 28 décembre à 8h30"),   # Christmas (a Friday)
+    ("2026-11-30T17:01:00+01:00", "demain à 8h30"),              # Monday, 17:01
+])
+def test_outside_hours_the_customer_learns_when_agents_are_back(
+        service_db: HandoffQueue, monkeypatch: pytest.MonkeyPatch, clock: str, back: str) -> None:
+    monkeypatch.setenv("FAQBOT_CLOCK", clock)
+    events, [message] = run_handoff(asked_for_a_person())
+    assert events == []  # not paused
+    assert message["text"] == messages.agents_away(back)
+    assert message["buttons"] == messages.AGENTS_AWAY_BUTTONS
+    assert service_db.queue() == []
+
+
+def test_in_hours_the_conversation_joins_the_queue_and_the_bot_pauses(
+        service_db: HandoffQueue, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAQBOT_CLOCK", "2026-11-30T10:00:00+01:00")
+    service_db.request("someone-else", "asked")
+    events, [message] = run_handoff(asked_for_a_person("answer_not_helpful"))
+    assert [e["event"] for e in events] == ["pause"]
+    assert message["text"] == f"{messages.NOT_HELPFUL_SORRY} {messages.queued(2)}"
+    [_, mine] = service_db.queue()
+    assert (mine.conversation_id, mine.reason) == ("conv-7", "not_helpful")
+
+
+def test_a_typed_or_clicked_rating_is_stored(service_db: HandoffQueue,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    handoff = service_db.request("conv-7", "asked")
+    lea = AgentStore(service_db.engine).add("lea", "Léa", "correct horse battery")
+    service_db.take(handoff.id, lea.id)
+    service_db.close(handoff.id, lea.id, "ok")
+    parse = {"text": '/rate{"rating": "4"}', "intent": {"name": "rate", "confidence": 1.0},
+             "entities": [{"entity": "rating", "value": "4"}]}
+    tracker = Tracker("conv-7", {}, parse, [], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionStoreRating().run(dispatcher, tracker, {}))
+    assert dispatcher.messages[0]["text"] == messages.THANKS_FOR_RATING
+    assert service_db.get(handoff.id).rating == 4
+
+
+def test_the_summary_shows_topics_answers_and_collected_slots() -> None:
+    tracker = {"slots": {"contract_number": "CT-1234", "requested_slot": "email", "email": None},
+               "events": [
+        {"event": "user", "text": "comment activer servicepac", "timestamp": 1.0,
+         "parse_data": {"intent": {"name": "faq", "confidence": 0.98},
+                        "response_selector": {"faq": {"response": {
+                            "intent_response_key": "faq/activation_servicepac",
+                            "confidence": 0.91}}}}},
+        {"event": "bot", "text": "Dès réception…", "timestamp": 2.0},
+        {"event": "user", "text": "je veux parler à quelqu'un", "timestamp": 3.0,
+         "parse_data": {"intent": {"name": "talk_to_human", "confidence": 0.99}}},
+        {"event": "bot", "text": "Je vous mets en relation…", "timestamp": 4.0},
+        {"event": "bot", "text": "Bonjour, Léa ici", "timestamp": 5.0,
+         "metadata": {"agent": "lea"}},
+    ]}
+    transcript = lines(tracker)
+    assert [(l.who, l.intent, l.answer) for l in transcript] == [
+        ("customer", "", ""), ("bot", "faq", "activation_servicepac"), ("customer", "", ""),
+        ("bot", "talk_to_human", ""), ("agent", "", "")]
+    assert transcript[1].answer_confidence == 0.91 and transcript[4].agent == "lea"
+    assert summary(tracker) == {"topics": ["faq", "talk_to_human"],
+                                "answered": ["activation_servicepac"],
+                                "slots": {"contract_number": "CT-1234"},
+                                "last_messages": ["comment activer servicepac",
+                                                  "je veux parler à quelqu'un"]}
