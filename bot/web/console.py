@@ -253,7 +253,10 @@ class Console:
         conversation = handoff.conversation_id
         # The bot is back: Rasa resumes the conversation and asks for a rating.
         await self.rasa.append(conversation, [{"event": "resume"}])
-        for text, buttons in await self.rasa.execute(conversation, "action_ask_rating"):
+        replies = await self.rasa.execute(conversation, "action_ask_rating")
+        # `execute` runs the action only; the bot now listens, as after any turn of its own.
+        await self.rasa.append(conversation, [{"event": "action", "name": "action_listen"}])
+        for text, buttons in replies:
             await self.customers.deliver(conversation, Turn("bot", text, time.time(), buttons).frame(),
                                          offered={b.payload for b in buttons})
         raise web.HTTPSeeOther("/console/queue")
