@@ -69,17 +69,24 @@ def test_every_console_route_needs_a_login(gateway: Settings, store: TicketStore
     async def scenario() -> None:
         async with client() as http:
             for path in ("/console", "/console/", "/console/tickets",
-                         f"/console/tickets/{reference}"):
+                         f"/console/tickets/{reference}", "/console/queue",
+                         "/console/handoffs/1"):
                 async with http.get(base + path, allow_redirects=False) as response:
                     assert (response.status, response.headers["Location"]) == (
                         302, "/console/login"), path
-            for path in ("/console/logout", f"/console/tickets/{reference}/status"):
+            for path in ("/console/logout", f"/console/tickets/{reference}/status",
+                         "/console/handoffs/1/take", "/console/handoffs/1/notes",
+                         "/console/handoffs/1/close"):
                 async with http.post(base + path, data={"status": "resolved"},
                                      allow_redirects=False) as response:
                     assert response.status == 401, path
             async with http.get(base + "/console/tickets", allow_redirects=False,
                                 cookies={"faqbot_console": "forged"}) as response:
                 assert response.status == 302
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:  # the agents' socket
+                await http.ws_connect(f"{base.replace('http', 'ws')}/console/handoffs/1/ws",
+                                      headers={"Origin": base})
+            assert refused.value.status == 401
     run(scenario())
     assert store.get(reference).status is TicketStatus.RECEIVED
 
