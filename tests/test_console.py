@@ -172,3 +172,44 @@ def test_what_customers_typed_is_shown_inert(gateway: Settings, agent: str,
     html = run(scenario())
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<script>" not in html and "<img" not in html
+
+
+def test_a_wrong_answer_is_reviewed_and_exported_for_maintainers(
+        gateway: Settings, agent: str, store: TicketStore, assistant, tmp_path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from bot.handoff.queue import HandoffQueue
+    from bot.settings import PROJECT_ROOT
+
+    sender = f"review-{secrets.token_hex(4)}"
+    assistant.send(sender, "Comment activer un contrat ServicePac ?")
+    handoff = HandoffQueue(store.engine).request(sender, "not_helpful")
+
+    async def scenario() -> None:
+        async with client() as http:
+            await login(http, gateway.gateway_url, agent)
+            page_url = f"{gateway.gateway_url}/console/handoffs/{handoff.id}"
+            async with http.get(page_url) as page:
+                html = await page.text()
+            assert "Compris : faq" in html and "réponse activation_servicepac" in html
+            csrf = re.search(r'name="csrf" value="([^"]+)"', html)[1]
+            form = {"csrf": csrf, "text": "Comment activer un contrat ServicePac ?",
+                    "given": "activation_servicepac", "entry": "service_inventaire"}
+            async with http.post(f"{page_url}/review", data=form, allow_redirects=False) as response:
+                assert response.status == 303
+            async with http.post(f"{page_url}/review", data=dict(form, entry="nope"),
+                                 allow_redirects=False) as response:
+                assert response.status == 400
+    run(scenario())
+    out = tmp_path / "review.jsonl"
+    env = dict(os.environ, FAQBOT_DATA_DIR=str(gateway.data_dir),
+               FAQBOT_TICKETS_URL=gateway.tickets_url)
+    subprocess.run([sys.executable, "-m", "bot", "review", "export", "--out", str(out)],
+                   cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
+    exported = [json.loads(line) for line in out.read_text().splitlines()]
+    assert {"text": "Comment activer un contrat ServicePac ?", "entry": "service_inventaire",
+            "given": "activation_servicepac", "agent": agent} in [
+        {k: e[k] for k in ("text", "entry", "given", "agent")} for e in exported]

@@ -27,6 +27,25 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review_export(args: argparse.Namespace) -> int:
+    """Write agents' corrections as JSON lines for `python -m bot corpus merge-review`."""
+    from datetime import datetime, timezone
+
+    from bot.handoff.review import ReviewLog
+    from bot.tickets import open_store
+
+    since = (datetime.fromisoformat(args.since).replace(tzinfo=timezone.utc)
+             if args.since else None)
+    log = ReviewLog(open_store(load_settings()).engine)
+    if args.out == "-":
+        count = log.export(sys.stdout, since)
+    else:
+        with open(args.out, "w", encoding="utf-8") as out:
+            count = log.export(out, since)
+    print(f"{count} correction(s) exported", file=sys.stderr)
+    return 0
+
+
 def add_commands(commands: argparse._SubParsersAction) -> None:
     agents = commands.add_parser("agents", help="agent console accounts")
     sub = agents.add_subparsers(dest="agents_command", required=True)
@@ -35,3 +54,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--name", required=True, help="name shown to colleagues, e.g. 'Léa Martin'")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     add.set_defaults(handler=cmd_add)
+
+    review = commands.add_parser("review", help="agents' corrections of the bot's answers")
+    review_sub = review.add_subparsers(dest="review_command", required=True)
+    export = review_sub.add_parser("export", help=cmd_review_export.__doc__)
+    export.add_argument("--out", default="-", help="file to write (default: standard output)")
+    export.add_argument("--since", help="only corrections from this date (YYYY-MM-DD)")
+    export.set_defaults(handler=cmd_review_export)

@@ -58,7 +58,8 @@ def create_app(settings: Settings, rasa: RasaClient) -> web.Application:
                                   "rasa": "ok" if rasa_ok else "unavailable"},
                                  status=200 if rasa_ok else 503)
 
-    Console(AgentStore(store.engine), store, settings.origins, queue, rasa, customers).routes(app)
+    Console(AgentStore(store.engine), store, settings.origins, queue, rasa, customers,
+            settings.corpus_dir).routes(app)
     app.router.add_get("/", index)
     app.router.add_get("/health", health)
     app.router.add_get("/ws", customers.handle)

@@ -27,7 +27,9 @@ from aiohttp import WSMsgType, web
 
 from bot.handoff.agents import AgentStore, ConsoleSession, LoginRefused
 from bot.handoff.models import Handoff, HandoffStatus
+from bot.corpus import load_corpus
 from bot.handoff.queue import HandoffConflict, HandoffQueue
+from bot.handoff.review import ReviewLog
 from bot.tickets.models import TicketKind, TicketStatus, utcnow
 from bot.tickets.store import TicketNotFound, TicketStore
 from bot.web.customer import CustomerSocket
@@ -52,8 +54,11 @@ class Console:
     """Routes of the console; ``agents`` and ``tickets`` are the service database's stores."""
 
     def __init__(self, agents: AgentStore, tickets: TicketStore, origins: tuple[str, ...],
-                 queue: HandoffQueue, rasa: RasaClient, customers: CustomerSocket) -> None:
+                 queue: HandoffQueue, rasa: RasaClient, customers: CustomerSocket,
+                 corpus: Path) -> None:
         self.agents = agents
+        self.reviews = ReviewLog(queue.engine)
+        self.corpus = corpus
         self.tickets = tickets
         self.queue = queue
         self.rasa = rasa
@@ -81,6 +86,7 @@ class Console:
         app.router.add_get("/console/handoffs/{id:\\d+}", self.handoff_page)
         app.router.add_post("/console/handoffs/{id:\\d+}/notes", self.add_note)
         app.router.add_post("/console/handoffs/{id:\\d+}/close", self.close)
+        app.router.add_post("/console/handoffs/{id:\\d+}/review", self.review)
         app.router.add_get("/console/handoffs/{id:\\d+}/ws", self.agent_socket)
 
     # --- access control -----------------------------------------------------------------
@@ -231,7 +237,8 @@ class Console:
             tracker = {}
         return self.render("handoff.html", session=request[SESSION], handoff=handoff,
                            transcript=lines(tracker), summary=summary(tracker), reasons=REASONS,
-                           mine=handoff.agent_id == request[SESSION].agent_id)
+                           mine=handoff.agent_id == request[SESSION].agent_id,
+                           entries=await asyncio.to_thread(self._entry_ids))
 
     async def add_note(self, request: web.Request) -> web.StreamResponse:
         handoff = await self._handoff(request)
@@ -239,6 +246,21 @@ class Console:
         if text:
             await asyncio.to_thread(self.queue.add_note, handoff.id, request[SESSION].username, text)
         raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}")
+
+    async def review(self, request: web.Request) -> web.StreamResponse:
+        """Mark a bot answer as wrong and name the right FAQ entry."""
+        handoff = await self._handoff(request)
+        form = await request.post()
+        entry = str(form.get("entry", ""))
+        if entry not in await asyncio.to_thread(self._entry_ids):
+            raise web.HTTPBadRequest(text="unknown FAQ entry")
+        await asyncio.to_thread(
+            self.reviews.correct, handoff.conversation_id, str(form.get("text", ""))[:2000],
+            str(form.get("given", ""))[:80], entry, request[SESSION].username)
+        raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}")
+
+    def _entry_ids(self) -> list[str]:
+        return [entry.id for entry in load_corpus(self.corpus)]
 
     async def close(self, request: web.Request) -> web.StreamResponse:
         session: ConsoleSession = request[SESSION]

@@ -26,6 +26,7 @@ class Line:
     intent_confidence: float | None = None
     answer: str = ""
     answer_confidence: float | None = None
+    asked: str = ""               # for bot turns: the customer message it answered
 
 
 def lines(tracker: dict[str, Any]) -> list[Line]:
@@ -38,6 +39,7 @@ def lines(tracker: dict[str, Any]) -> list[Line]:
             parse = event.get("parse_data") or {}
             selected = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
             understood = {
+                "asked": event.get("text") or "",
                 "intent": (parse.get("intent") or {}).get("name") or "",
                 "intent_confidence": (parse.get("intent") or {}).get("confidence"),
                 "answer": (selected.get("intent_response_key") or "").removeprefix("faq/")
