@@ -70,13 +70,14 @@ def test_every_console_route_needs_a_login(gateway: Settings, store: TicketStore
         async with client() as http:
             for path in ("/console", "/console/", "/console/tickets",
                          f"/console/tickets/{reference}", "/console/queue",
-                         "/console/handoffs/1"):
+                         "/console/handoffs/1", "/console/search?q=x",
+                         "/console/conversations/someone"):
                 async with http.get(base + path, allow_redirects=False) as response:
                     assert (response.status, response.headers["Location"]) == (
                         302, "/console/login"), path
             for path in ("/console/logout", f"/console/tickets/{reference}/status",
                          "/console/handoffs/1/take", "/console/handoffs/1/notes",
-                         "/console/handoffs/1/close"):
+                         "/console/handoffs/1/close", "/console/conversations/x/review"):
                 async with http.post(base + path, data={"status": "resolved"},
                                      allow_redirects=False) as response:
                     assert response.status == 401, path
@@ -198,9 +199,10 @@ def test_a_wrong_answer_is_reviewed_and_exported_for_maintainers(
             csrf = re.search(r'name="csrf" value="([^"]+)"', html)[1]
             form = {"csrf": csrf, "text": "Comment activer un contrat ServicePac ?",
                     "given": "activation_servicepac", "entry": "service_inventaire"}
-            async with http.post(f"{page_url}/review", data=form, allow_redirects=False) as response:
+            review_url = f"{gateway.gateway_url}/console/conversations/{sender}/review"
+            async with http.post(review_url, data=form, allow_redirects=False) as response:
                 assert response.status == 303
-            async with http.post(f"{page_url}/review", data=dict(form, entry="nope"),
+            async with http.post(review_url, data=dict(form, entry="nope"),
                                  allow_redirects=False) as response:
                 assert response.status == 400
     run(scenario())
@@ -213,3 +215,30 @@ def test_a_wrong_answer_is_reviewed_and_exported_for_maintainers(
     assert {"text": "Comment activer un contrat ServicePac ?", "entry": "service_inventaire",
             "given": "activation_servicepac", "agent": agent} in [
         {k: e[k] for k in ("text", "entry", "given", "agent")} for e in exported]
+
+
+def test_past_conversations_are_found_by_reference_email_text_and_day(
+        gateway: Settings, agent: str, store: TicketStore, assistant) -> None:
+    sender = f"search-{secrets.token_hex(4)}"
+    marker = f"zebre{secrets.token_hex(3)}"
+    assistant.send(sender, f"bonjour, question {marker} sur ma facture")
+    reference = store.file(NewTicket(
+        kind=TicketKind.CONTRACT_COPY, category="Copie de contrat", customer_name="Anne Dupont",
+        email=f"{marker}@example.be", consent_at=datetime.now(timezone.utc),
+        conversation_id=sender, idempotency_key=uuid.uuid4().hex, contract_number="CT-1")).reference
+
+    async def scenario() -> None:
+        async with client() as http:
+            await login(http, gateway.gateway_url, agent)
+            today = datetime.now(timezone.utc).date().isoformat()
+            for params in ({"q": reference}, {"q": f"{marker.upper()}@Example.be"},
+                           {"q": marker}, {"q": marker, "day": today}):
+                async with http.get(f"{gateway.gateway_url}/console/search", params=params) as page:
+                    assert f"/console/conversations/{sender}" in await page.text(), params
+            for params in ({"q": "DEM-1999-000001"}, {"q": marker, "day": "2020-01-01"}):
+                async with http.get(f"{gateway.gateway_url}/console/search", params=params) as page:
+                    assert "Aucune conversation ne correspond." in await page.text(), params
+            async with http.get(f"{gateway.gateway_url}/console/conversations/{sender}") as page:
+                html = await page.text()
+            assert f"bonjour, question {marker} sur ma facture" in html and "Compris : " in html
+    run(scenario())

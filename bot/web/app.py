@@ -59,7 +59,7 @@ def create_app(settings: Settings, rasa: RasaClient) -> web.Application:
                                  status=200 if rasa_ok else 503)
 
     Console(AgentStore(store.engine), store, settings.origins, queue, rasa, customers,
-            settings.corpus_dir).routes(app)
+            settings.corpus_dir, settings.tracker_db).routes(app)
     app.router.add_get("/", index)
     app.router.add_get("/health", health)
     app.router.add_get("/ws", customers.handle)

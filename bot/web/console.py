@@ -19,6 +19,7 @@ import json
 import secrets
 import time
 from collections import defaultdict
+from datetime import date
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
@@ -34,6 +35,7 @@ from bot.tickets.models import TicketKind, TicketStatus, utcnow
 from bot.tickets.store import TicketNotFound, TicketStore
 from bot.web.customer import CustomerSocket
 from bot.web.rasa import RasaClient, RasaUnavailable, Turn
+from bot.web.search import ConversationSearch
 from bot.web.transcript import lines, summary
 
 COOKIE = "faqbot_console"
@@ -55,9 +57,10 @@ class Console:
 
     def __init__(self, agents: AgentStore, tickets: TicketStore, origins: tuple[str, ...],
                  queue: HandoffQueue, rasa: RasaClient, customers: CustomerSocket,
-                 corpus: Path) -> None:
+                 corpus: Path, tracker_db: Path) -> None:
         self.agents = agents
         self.reviews = ReviewLog(queue.engine)
+        self.search = ConversationSearch(tracker_db, tickets)
         self.corpus = corpus
         self.tickets = tickets
         self.queue = queue
@@ -86,7 +89,9 @@ class Console:
         app.router.add_get("/console/handoffs/{id:\\d+}", self.handoff_page)
         app.router.add_post("/console/handoffs/{id:\\d+}/notes", self.add_note)
         app.router.add_post("/console/handoffs/{id:\\d+}/close", self.close)
-        app.router.add_post("/console/handoffs/{id:\\d+}/review", self.review)
+        app.router.add_get("/console/search", self.search_page)
+        app.router.add_get("/console/conversations/{sender}", self.conversation_page)
+        app.router.add_post("/console/conversations/{sender}/review", self.review)
         app.router.add_get("/console/handoffs/{id:\\d+}/ws", self.agent_socket)
 
     # --- access control -----------------------------------------------------------------
@@ -247,17 +252,42 @@ class Console:
             await asyncio.to_thread(self.queue.add_note, handoff.id, request[SESSION].username, text)
         raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}")
 
+    async def search_page(self, request: web.Request) -> web.Response:
+        query = request.query.get("q", "")[:200]
+        day_text = request.query.get("day", "")
+        try:
+            day = date.fromisoformat(day_text) if day_text else None
+        except ValueError:
+            raise web.HTTPBadRequest(text="day: YYYY-MM-DD") from None
+        found = (await asyncio.to_thread(self.search.search, query, day)
+                 if query or day else [])
+        return self.render("search.html", session=request[SESSION], q=query, day=day_text,
+                           found=found, searched=bool(query or day))
+
+    async def conversation_page(self, request: web.Request) -> web.Response:
+        sender = request.match_info["sender"]
+        try:
+            tracker = await self.rasa.tracker(sender)
+        except RasaUnavailable:
+            raise web.HTTPServiceUnavailable(text="Rasa is unavailable") from None
+        handoffs = await asyncio.to_thread(self.queue.for_conversation, sender)
+        return self.render("conversation.html", session=request[SESSION], sender=sender,
+                           transcript=lines(tracker), handoffs=handoffs, reasons=REASONS,
+                           entries=await asyncio.to_thread(self._entry_ids))
+
     async def review(self, request: web.Request) -> web.StreamResponse:
         """Mark a bot answer as wrong and name the right FAQ entry."""
-        handoff = await self._handoff(request)
+        sender = request.match_info["sender"]
         form = await request.post()
         entry = str(form.get("entry", ""))
         if entry not in await asyncio.to_thread(self._entry_ids):
             raise web.HTTPBadRequest(text="unknown FAQ entry")
         await asyncio.to_thread(
-            self.reviews.correct, handoff.conversation_id, str(form.get("text", ""))[:2000],
+            self.reviews.correct, sender, str(form.get("text", ""))[:2000],
             str(form.get("given", ""))[:80], entry, request[SESSION].username)
-        raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}")
+        back = str(form.get("back", ""))
+        raise web.HTTPSeeOther(back if back.startswith("/console/") else
+                               f"/console/conversations/{sender}")
 
     def _entry_ids(self) -> list[str]:
         return [entry.id for entry in load_corpus(self.corpus)]

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   var log = document.getElementById("transcript");
-  if (!log) { return; }
+  if (!log || !log.dataset.socket) { return; }
   var form = document.getElementById("chat");
   var url = new URL(log.dataset.socket, location.href);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";

@@ -1,0 +1,77 @@
+"""Search past conversations for the console: by day, request reference, e-mail or text.
+
+Conversations live in Rasa's SQL tracker store (table ``events``: one row per event, the
+event as JSON in ``data``); references and e-mail addresses lead to conversations through
+the tickets filed in them. Read-only.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy import bindparam, create_engine, func, select, text
+from sqlalchemy.engine import Engine
+
+from bot.tickets.models import Ticket
+from bot.tickets.store import TicketStore
+
+REFERENCE = re.compile(r"^(DEM|RES|LIC|COP)-\d{4}-\d{6}$", re.IGNORECASE)
+LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Found:
+    conversation_id: str
+    first: datetime
+    last: datetime
+    messages: int
+
+
+class ConversationSearch:
+    def __init__(self, tracker_db: Path, tickets: TicketStore) -> None:
+        self.events: Engine = create_engine(f"sqlite:///file:{tracker_db}?mode=ro&uri=true")
+        self.tickets = tickets
+        self.available = tracker_db.exists()
+
+    def search(self, query: str = "", day: date | None = None) -> list[Found]:
+        """Conversations matching everything given, most recent first."""
+        if not self.available:
+            return []
+        query = query.strip()
+        senders: set[str] | None = None
+        if REFERENCE.match(query) or "@" in query:
+            column = Ticket.reference if REFERENCE.match(query) else func.lower(Ticket.email)
+            value = query.upper() if REFERENCE.match(query) else query.lower()
+            with self.tickets.engine.connect() as connection:
+                senders = set(connection.scalars(
+                    select(Ticket.conversation_id).where(column == value)))
+            if not senders:
+                return []
+            query = ""
+        conditions, params = ["type_name IN ('user', 'bot')"], {}
+        if senders is not None:
+            conditions.append("sender_id IN :senders")
+            params["senders"] = sorted(senders)
+        if query:
+            conditions.append("lower(data) LIKE :text ESCAPE '\\'")
+            escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params["text"] = f"%{escaped}%"
+        if day:
+            start = datetime.combine(day, time(), tzinfo=timezone.utc).timestamp()
+            conditions.append("timestamp >= :start AND timestamp < :end")
+            params.update(start=start, end=start + timedelta(days=1).total_seconds())
+        sql = (f"SELECT sender_id, min(timestamp), max(timestamp), count(*) FROM events "
+               f"WHERE {' AND '.join(conditions)} GROUP BY sender_id "
+               f"ORDER BY max(timestamp) DESC LIMIT {LIMIT}")
+        statement = text(sql)
+        if senders is not None:
+            statement = statement.bindparams(bindparam("senders", expanding=True))
+        with self.events.connect() as connection:
+            rows = connection.execute(statement, params).all()
+        return [Found(sender, _at(first), _at(last), count) for sender, first, last, count in rows]
+
+
+def _at(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc)
