@@ -1,13 +1,15 @@
 """Shared fixtures: the corpus, the trained model (once per session) and live servers."""
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import socket
 import urllib.request
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Coroutine, Iterator, TypeVar
 
 import pytest
 import yaml
@@ -17,6 +19,7 @@ from bot.services import Service, start_action_server, start_gateway, start_rasa
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.training import ensure_model
 
+T = TypeVar("T")
 SEED_COPY = PROJECT_ROOT / "bot" / "web" / "seed_faq.txt"
 
 
@@ -35,6 +38,16 @@ def domain() -> dict[str, Any]:
 def seed_text() -> str:
     """The seed FAQ page (a verbatim copy of ../shared/seed, kept for clean checkouts)."""
     return SEED_COPY.read_text(encoding="utf-8")
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from a test, in a thread of its own.
+
+    Playwright's sync API keeps an event loop running in the main thread once a browser test
+    ran, and ``asyncio.run`` refuses to start another one there.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def free_port() -> int:

@@ -1,7 +1,6 @@
 """The clarification action with real rasa-sdk trackers and dispatchers (no server)."""
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -10,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages
 from actions.clarify import ActionClarify, failed_turns_in_a_row
+from tests.conftest import run_async
 
 
 def unsure_parse(text: str = "euh le truc du contrat") -> dict[str, Any]:
@@ -36,7 +36,7 @@ def conversation(previous_turn_actions: list[list[str]], latest: dict[str, Any])
 
 def run(tracker: Tracker) -> list[dict[str, Any]]:
     dispatcher = CollectingDispatcher()
-    assert asyncio.run(ActionClarify().run(dispatcher, tracker, {})) == []
+    assert run_async(ActionClarify().run(dispatcher, tracker, {})) == []
     return dispatcher.messages
 
 

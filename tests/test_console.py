@@ -1,7 +1,6 @@
 """The agent console's security and its ticket pages, against the running gateway."""
 from __future__ import annotations
 
-import asyncio
 import re
 import secrets
 import uuid
@@ -16,6 +15,7 @@ from bot.settings import Settings
 from bot.tickets import open_store
 from bot.tickets.models import TicketKind, TicketStatus
 from bot.tickets.store import NewTicket, TicketStore
+from tests.conftest import run_async
 
 pytestmark = pytest.mark.model
 PASSWORD = "une phrase de passe assez longue"
@@ -41,7 +41,7 @@ def file_ticket(store: TicketStore, description: str = "Facture en double") -> s
 
 
 def run(coroutine: Any) -> Any:
-    return asyncio.run(coroutine)
+    return run_async(coroutine)
 
 
 def client() -> aiohttp.ClientSession:
@@ -242,3 +242,26 @@ def test_past_conversations_are_found_by_reference_email_text_and_day(
                 html = await page.text()
             assert f"bonjour, question {marker} sur ma facture" in html and "Compris : " in html
     run(scenario())
+
+
+def test_a_customer_message_with_markup_is_inert_in_the_queue_and_transcript(
+        gateway: Settings, agent: str, store: TicketStore, assistant) -> None:
+    from bot.handoff.queue import HandoffQueue
+
+    sender = f"markup-{secrets.token_hex(4)}"
+    hostile = "<script>document.title='pwned'</script><b onmouseover=alert(1)>facture</b>"
+    assistant.send(sender, hostile)
+    handoff = HandoffQueue(store.engine).request(sender, "asked")
+
+    async def scenario() -> list[str]:
+        async with client() as http:
+            await login(http, gateway.gateway_url, agent)
+            pages = []
+            for path in ("/console/queue", f"/console/handoffs/{handoff.id}",
+                         f"/console/conversations/{sender}"):
+                async with http.get(gateway.gateway_url + path) as page:
+                    pages.append(await page.text())
+            return pages
+    for html in run(scenario()):
+        assert "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;" in html
+        assert "<script>document.title" not in html and "<b onmouseover" not in html

@@ -18,7 +18,7 @@ import pytest
 from bot.services import start_gateway
 from bot.settings import Settings
 from bot.web.safety import ERRORS, MAX_MESSAGE_LENGTH, parse_rate
-from tests.conftest import Assistant, free_port
+from tests.conftest import Assistant, free_port, run_async
 
 pytestmark = pytest.mark.model
 
@@ -67,7 +67,7 @@ async def connect(settings: Settings, session: str | None = None,
 
 
 def run(coroutine: Any) -> Any:
-    return asyncio.run(coroutine)
+    return run_async(coroutine)
 
 
 def test_health_and_the_demo_page(gateway: Settings) -> None:

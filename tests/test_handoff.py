@@ -2,7 +2,6 @@
 the summary agents read."""
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +21,7 @@ from bot.tickets.migrate import upgrade
 from bot.tickets.store import make_engine
 from bot.web.transcript import lines, summary
 from tests.test_ticket_store import database_url  # noqa: F401  (the same two databases)
+from tests.conftest import run_async
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 
@@ -94,7 +94,7 @@ def service_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hand
 
 def run_handoff(tracker: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(ActionHandoff().run(dispatcher, tracker, {}))
+    events = run_async(ActionHandoff().run(dispatcher, tracker, {}))
     return events, dispatcher.messages
 
 
@@ -134,7 +134,7 @@ def test_a_typed_or_clicked_rating_is_stored(service_db: HandoffQueue,
              "entities": [{"entity": "rating", "value": "4"}]}
     tracker = Tracker("conv-7", {}, parse, [], False, None, {}, "action_listen")
     dispatcher = CollectingDispatcher()
-    asyncio.run(ActionStoreRating().run(dispatcher, tracker, {}))
+    run_async(ActionStoreRating().run(dispatcher, tracker, {}))
     assert dispatcher.messages[0]["text"] == messages.THANKS_FOR_RATING
     assert service_db.get(handoff.id).rating == 4
 

@@ -1,7 +1,6 @@
 """The intake flows' logic with real rasa-sdk trackers and dispatchers (no model, no server)."""
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -15,6 +14,7 @@ from actions.flows import FLOWS
 from actions.guided_form import FAILURES_SLOT, MAX_FAILURES, find_correction
 from actions.intake import ASKED_SLOTS, ValidateIntakeForm, submission_key
 from bot.tickets.models import TicketKind
+from tests.conftest import run_async
 
 TODAY = date(2026, 11, 29)
 
@@ -159,7 +159,7 @@ def form_turn(slots: dict[str, Any], requested: str, text: str,
 
 def validate(tracker: Tracker) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(ValidateIntakeForm().run(dispatcher, tracker, {}))
+    events = run_async(ValidateIntakeForm().run(dispatcher, tracker, {}))
     return {e["name"]: e["value"] for e in events}, dispatcher.messages
 
 

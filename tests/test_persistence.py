@@ -1,31 +1,58 @@
-"""Conversations survive a restart of the Rasa server (SQLite tracker store)."""
+"""Conversations, the agents' queue and transcripts survive a restart of every process."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
+import aiohttp
 import pytest
 
+from bot.handoff.agents import AgentStore
+from bot.handoff.queue import HandoffQueue
+from bot.services import start_gateway
 from bot.settings import Settings
-from tests.conftest import Assistant, free_port, start_assistant
+from bot.tickets import open_store
+from tests.conftest import Assistant, free_port, run_async, start_assistant
 
 pytestmark = pytest.mark.model
+PASSWORD = "une phrase de passe assez longue"
 
 
-def test_a_conversation_survives_a_restart(test_settings: Settings, trained_model: Path,
-                                           tmp_path: Path) -> None:
+async def console_queue(settings: Settings) -> str:
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        async with http.get(f"{settings.gateway_url}/console/login") as page:
+            csrf = re.search(r'name="csrf" value="([^"]+)"', await page.text())[1]
+        await http.post(f"{settings.gateway_url}/console/login",
+                        data={"csrf": csrf, "username": "lea", "password": PASSWORD})
+        async with http.get(f"{settings.gateway_url}/console/queue") as page:
+            return await page.text()
+
+
+def test_conversations_and_the_queue_survive_a_restart(test_settings: Settings,
+                                                       trained_model: Path,
+                                                       tmp_path: Path) -> None:
     settings = replace(test_settings, data_dir=tmp_path, rasa_port=free_port(),
-                       action_port=free_port())
+                       action_port=free_port(), gateway_port=free_port(),
+                       tickets_url=f"sqlite:///{tmp_path / 'service.db'}")
+    AgentStore(open_store(settings).engine).add("lea", "Léa Martin", PASSWORD)
     question = "Comment activer un contrat ServicePac ?"
     for restart in range(2):
         services = start_assistant(settings, trained_model, "restart-token")
         try:
+            services.append(start_gateway(settings, "restart-token"))
+            services[-1].wait_ready(timeout=60)
             assistant = Assistant(settings, "restart-token")
             if restart == 0:
                 assistant.send("fidele", question)
+                assistant.send("fidele", "je veux parler à un conseiller")
+                assistant.send("fidele", "c'est urgent, ma facture est fausse")
             else:
                 events = assistant.tracker("fidele")["events"]
-                assert [e["text"] for e in events if e["event"] == "user"] == [question]
+                assert [e["text"] for e in events if e["event"] == "user"] == [
+                    question, "je veux parler à un conseiller", "c'est urgent, ma facture est fausse"]
+                assert HandoffQueue(open_store(settings).engine).open_for("fidele") is not None
+                assert "c&#39;est urgent, ma facture est fausse" in run_async(console_queue(settings))
         finally:
             for service in reversed(services):
                 service.stop()
