@@ -60,7 +60,8 @@ class ActionHandoff(Action):
             return []
         log.info("conversation %s queued for an agent (%s, position %d)",
                  tracker.sender_id, reason, position)
-        dispatcher.utter_message(text=prefix + messages.queued(position))
+        dispatcher.utter_message(text=prefix + messages.queued(position),
+                                 buttons=messages.LEAVE_QUEUE_BUTTONS)
         return [ConversationPaused()]
 
 

@@ -159,6 +159,10 @@ def agents_away(back: str) -> str:
             "demande écrite : elle sera traitée à leur retour.")
 
 
+# The gateway takes this payload (or a typed "annuler") out of the queue: bot/web/customer.py.
+LEAVE_QUEUE_BUTTONS = [{"title": "Quitter la file d'attente", "payload": "/stop"}]
+
+
 def queued(position: int) -> str:
     place = "le premier" if position == 1 else f"n° {position}"
     return ("Je vous mets en relation avec un conseiller du Service Clientèle. Vous êtes "

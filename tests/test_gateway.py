@@ -228,3 +228,33 @@ def test_the_history_comes_back_on_reconnect_with_button_titles(gateway: Setting
         assert replies[-1]["text"].startswith("Pour enregistrer votre demande")
         await http.close()
     run(scenario())
+
+
+@pytest.mark.parametrize("leave", ["button", "typed"])
+def test_a_waiting_customer_can_leave_the_queue(gateway: Settings, leave: str) -> None:
+    from bot.handoff.queue import HandoffQueue
+    from bot.tickets import open_store
+    from bot.web.customer import LEFT_QUEUE_TEXT
+
+    session = secrets.token_hex(16)
+    queue = HandoffQueue(open_store(gateway).engine)
+
+    async def scenario() -> None:
+        http, customer, _ = await connect(gateway, session)
+        await customer.until("welcome")
+        replies = await customer.say("je veux parler à un conseiller")
+        assert "dans la file d'attente" in replies[-1]["text"]
+        assert replies[-1]["buttons"] == [{"title": "Quitter la file d'attente", "payload": "/stop"}]
+        if leave == "button":
+            await customer.socket.send_json({"type": "button", "payload": "/stop",
+                                             "title": "Quitter la file d'attente"})
+        else:
+            await customer.socket.send_json({"type": "message", "text": "annuler"})
+        while (frame := await customer.frame())["type"] != "bot":
+            pass
+        assert frame["text"] == LEFT_QUEUE_TEXT
+        replies = await customer.say("merci")  # the bot is back
+        assert replies[-1]["text"].startswith("Avec plaisir")
+        await http.close()
+    run(scenario())
+    assert queue.open_for(session) is None

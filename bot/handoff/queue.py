@@ -15,6 +15,7 @@ from bot.handoff.models import Agent, Handoff, HandoffNote, HandoffStatus
 from bot.tickets.models import utcnow
 
 OPEN = (HandoffStatus.WAITING, HandoffStatus.ACTIVE)
+LEFT_THE_QUEUE = "Le client a quitté la file d'attente."
 
 
 class HandoffConflict(Exception):
@@ -96,6 +97,16 @@ class HandoffQueue:
                 raise HandoffConflict("only the agent handling this conversation can close it")
             handoff.status, handoff.closed_at = HandoffStatus.CLOSED, now or utcnow()
             handoff.resolution = resolution
+        return handoff
+
+    def leave(self, conversation_id: str, now: datetime | None = None) -> Handoff | None:
+        """The customer leaves the queue before an agent took the conversation."""
+        with self._sessions() as session, session.begin():
+            handoff = self._open(session, conversation_id)
+            if handoff is None or handoff.status is not HandoffStatus.WAITING:
+                return None
+            handoff.status, handoff.closed_at = HandoffStatus.CLOSED, now or utcnow()
+            handoff.resolution = LEFT_THE_QUEUE
         return handoff
 
     def add_note(self, handoff_id: int, author: str, text: str) -> None:

@@ -14,10 +14,10 @@ from pathlib import Path
 import yaml
 from aiohttp import web
 
-from bot.services import api_token
-from bot.settings import Settings, load_settings
 from bot.handoff.agents import AgentStore
 from bot.handoff.queue import HandoffQueue
+from bot.services import api_token
+from bot.settings import Settings, load_settings
 from bot.tickets import open_store
 from bot.web.console import Console
 from bot.web.customer import CustomerSocket, welcome_turn

@@ -17,6 +17,7 @@ from typing import Any, Awaitable, Callable
 
 from aiohttp import WSMsgType, web
 
+from bot.handoff.models import HandoffStatus
 from bot.handoff.queue import HandoffQueue
 from bot.web.rasa import Button, RasaClient, RasaUnavailable, Turn
 from bot.web.safety import (
@@ -24,6 +25,9 @@ from bot.web.safety import (
 )
 
 log = logging.getLogger(__name__)
+LEAVE_QUEUE_PAYLOAD = "/stop"   # the button under "vous êtes n° … dans la file d'attente"
+LEFT_QUEUE_TEXT = ("C'est noté, vous avez quitté la file d'attente. Je reste à votre "
+                   "disposition : que puis-je faire pour vous ?")
 
 
 @dataclass
@@ -108,10 +112,14 @@ class CustomerSocket:
                         conversation: Conversation) -> None:
         echo = {"type": "user", "text": incoming.shown, "id": incoming.client_id, "ts": time.time()}
         await self._broadcast(conversation, echo)
-        if await asyncio.to_thread(self.queue.open_for, session):
+        handoff = await asyncio.to_thread(self.queue.open_for, session)
+        if handoff:
             # Handed off: Rasa (paused) records the message, the agent gets it.
             try:
                 await self.rasa.send(session, incoming.text)
+                if handoff.status is HandoffStatus.WAITING and await self._wants_to_leave(incoming):
+                    await self._leave_queue(session, conversation)
+                    return
             except RasaUnavailable as error:
                 log.error("Rasa unavailable for %s: %s", session, error)
             for listener in self.handed_off_listeners:
@@ -131,6 +139,24 @@ class CustomerSocket:
             offered |= {b.payload for b in buttons}
             await self._broadcast(conversation, Turn("bot", text, time.time(), buttons).frame())
         conversation.offered = offered
+
+    async def _wants_to_leave(self, incoming: Incoming) -> bool:
+        """"Quitter la file d'attente" (its button) or a typed "annuler", "stop"…"""
+        if incoming.kind == "button":
+            return incoming.text == LEAVE_QUEUE_PAYLOAD
+        intent, confidence = await self.rasa.intent(incoming.text)
+        return intent == "stop" and confidence >= 0.8
+
+    async def _leave_queue(self, session: str, conversation: Conversation) -> None:
+        """Out of the queue: the bot is back and says so (in the transcript too)."""
+        if await asyncio.to_thread(self.queue.leave, session) is None:
+            return  # an agent took it meanwhile
+        await self.rasa.append(session, [
+            {"event": "resume"},
+            {"event": "bot", "text": LEFT_QUEUE_TEXT},
+            {"event": "action", "name": "action_listen"}])
+        conversation.offered = set()
+        await self._broadcast(conversation, Turn("bot", LEFT_QUEUE_TEXT, time.time()).frame())
 
     async def deliver(self, session: str, frame: dict[str, Any],
                       offered: set[str] | None = None) -> None:

@@ -116,6 +116,18 @@ class RasaClient:
         return [(str(m.get("text") or ""), _buttons(m.get("buttons")))
                 for m in result.get("messages") or []]
 
+    async def intent(self, text: str) -> tuple[str, float]:
+        """What the NLU makes of a text (no conversation involved)."""
+        try:
+            async with self.session.post(f"{self.base_url}/model/parse",
+                                         params={"token": self.token}, json={"text": text}) as r:
+                r.raise_for_status()
+                parsed = await r.json()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise RasaUnavailable(str(error)) from error
+        intent = parsed.get("intent") or {}
+        return str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)
+
     async def ready(self) -> bool:
         try:
             async with self.session.get(f"{self.base_url}/") as response:
