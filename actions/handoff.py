@@ -29,10 +29,15 @@ def handoff_reason(tracker: Tracker) -> str:
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     if intent == "answer_not_helpful":
         return "not_helpful"
-    previous_bot = next((e for e in reversed(tracker.events[:-1]) if e.get("event") == "bot"), {})
-    if previous_bot.get("text") == messages.ESCALATE:
+    last_turn: list[str] = []  # what the bot said in reply to the previous message
+    for event in reversed(tracker.events[:-1]):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "bot":
+            last_turn.append(event.get("text") or "")
+    if messages.ESCALATE in last_turn:
         return "not_understood"
-    if previous_bot.get("text") == messages.FLOW_ESCALATE:
+    if messages.FLOW_ESCALATE in last_turn:
         return "validation"
     return "asked"
 

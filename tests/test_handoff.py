@@ -164,3 +164,19 @@ def test_the_summary_shows_topics_answers_and_collected_slots() -> None:
                                 "slots": {"contract_number": "CT-1234"},
                                 "last_messages": ["comment activer servicepac",
                                                   "je veux parler à quelqu'un"]}
+
+
+@pytest.mark.parametrize("said_before, reason", [
+    ([messages.ESCALATE], "not_understood"),
+    (["Cette adresse e-mail ne semble pas valide.", messages.FLOW_ESCALATE,
+      "À quelle adresse e-mail pouvons-nous vous répondre ?"], "validation"),
+    (["Bonjour et bienvenue !"], "asked"),
+])
+def test_the_reason_of_a_handoff(said_before: list[str], reason: str) -> None:
+    from actions.handoff import handoff_reason
+
+    parse = {"text": "/talk_to_human", "intent": {"name": "talk_to_human", "confidence": 1.0}}
+    events = ([{"event": "user", "text": "x"}] + [{"event": "bot", "text": t} for t in said_before]
+              + [{"event": "action", "name": "action_listen"},
+                 {"event": "user", "text": "/talk_to_human", "parse_data": parse}])
+    assert handoff_reason(Tracker("c", {}, parse, events, False, None, {}, "action_listen")) == reason
