@@ -49,15 +49,17 @@ _MARKER = r"(?:en fait|plut[ôo]t|pardon|correction|oups|erreur|je me suis tromp
 _FIELD_WORDS = {
     "email": r"(?:adresse\s+)?e-?mail|adresse(?:\s+[ée]lectronique)?|mail|courriel",
     "phone": r"(?:num[ée]ro\s+de\s+)?(?:t[ée]l[ée]phone|gsm|portable)|t[ée]l",
+    "company": r"(?:nom\s+de\s+(?:la\s+|l['’]\s*|mon\s+|ma\s+)?)?(?:soci[ée]t[ée]|entreprise|firme)",
     "customer_name": r"nom(?:\s+complet)?",
-    "company": r"soci[ée]t[ée]|entreprise|firme",
     "contract_number": r"num[ée]ro\s+de\s+(?:contrat|licence)|contrat|licence",
     "end_date": r"date(?:\s+de\s+fin)?",
 }
+NOT_A_VALUE = {"correct", "correcte", "bon", "bonne", "juste", "exact", "exacte", "faux", "fausse",
+               "incorrect", "incorrecte", "mauvais", "mauvaise", "ok", "vide", "erroné", "erronée"}
 _CORRECTION = re.compile(
     rf"^\s*(?P<marker>{_MARKER})?[\s,:!.]*(?:mon|ma|le|la|l['’])?\s*"
     rf"(?P<what>{'|'.join(f'(?P<{slot}>{words})' for slot, words in _FIELD_WORDS.items())})"
-    r"(?:\s+(?:est|c'est)\s+|\s*[:=]\s*|\s+)(?:plut[ôo]t\s*:?\s*)?(?P<value>\S.*)$",
+    r"(?:\s+(?:est|c'est)\s+|\s*[:=]\s*)(?:plut[ôo]t\s*:?\s*)?(?P<value>\S.*)$",
     re.IGNORECASE)
 
 
@@ -102,7 +104,10 @@ def find_correction(text: str, requested: str) -> tuple[str, str] | None:
     if not match["marker"] and requested not in {"confirmation", "field_to_correct"}:
         return None
     slot = next(slot for slot in _FIELD_WORDS if match[slot])
-    return slot, match["value"].strip(" .!")
+    value = match["value"].strip(" .!")
+    if value.casefold() in NOT_A_VALUE:  # "le nom est correct": a verdict, not a new name
+        return None
+    return slot, value
 
 
 class GuidedFormValidation(FormValidationAction, ABC):

@@ -30,7 +30,9 @@ def handoff_reason(tracker: Tracker) -> str:
     if intent == "answer_not_helpful":
         return "not_helpful"
     last_turn: list[str] = []  # what the bot said in reply to the previous message
-    for event in reversed(tracker.events[:-1]):
+    events = list(tracker.events)
+    latest_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=0)
+    for event in reversed(events[:latest_user]):
         if event.get("event") == "user":
             break
         if event.get("event") == "bot":

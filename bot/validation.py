@@ -110,7 +110,7 @@ def parse_french_date(text: str | None, today: date) -> date | None:
     """
     if not text:
         return None
-    plain = unicodedata.normalize("NFKD", text.casefold())
+    plain = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
     plain = "".join(c for c in plain if not unicodedata.combining(c)).strip(" .!?")
     for pattern, resolve in _RELATIVE_ENDS.items():
         if re.fullmatch(rf"(a la |au |pour la |d'ici la )?{pattern}", plain):

@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 
 from bot.handoff.agents import AgentStore
+from bot.handoff.hours import BRUSSELS
 from bot.settings import Settings
 from bot.tickets import open_store
 from bot.tickets.models import TicketKind, TicketStatus
@@ -221,7 +222,7 @@ def test_past_conversations_are_found_by_reference_email_text_and_day(
         gateway: Settings, agent: str, store: TicketStore, assistant) -> None:
     sender = f"search-{secrets.token_hex(4)}"
     marker = f"zebre{secrets.token_hex(3)}"
-    assistant.send(sender, f"bonjour, question {marker} sur ma facture")
+    assistant.send(sender, f"bonjour, question {marker} sur l'échéance de ma facture")
     reference = store.file(NewTicket(
         kind=TicketKind.CONTRACT_COPY, category="Copie de contrat", customer_name="Anne Dupont",
         email=f"{marker}@example.be", consent_at=datetime.now(timezone.utc),
@@ -230,9 +231,10 @@ def test_past_conversations_are_found_by_reference_email_text_and_day(
     async def scenario() -> None:
         async with client() as http:
             await login(http, gateway.gateway_url, agent)
-            today = datetime.now(timezone.utc).date().isoformat()
+            today = datetime.now(BRUSSELS).date().isoformat()
             for params in ({"q": reference}, {"q": f"{marker.upper()}@Example.be"},
-                           {"q": marker}, {"q": marker, "day": today}):
+                           {"q": marker}, {"q": marker, "day": today},
+                           {"q": f"{marker} sur l'échéance"}):
                 async with http.get(f"{gateway.gateway_url}/console/search", params=params) as page:
                     assert f"/console/conversations/{sender}" in await page.text(), params
             for params in ({"q": "DEM-1999-000001"}, {"q": marker, "day": "2020-01-01"}):
@@ -240,7 +242,8 @@ def test_past_conversations_are_found_by_reference_email_text_and_day(
                     assert "Aucune conversation ne correspond." in await page.text(), params
             async with http.get(f"{gateway.gateway_url}/console/conversations/{sender}") as page:
                 html = await page.text()
-            assert f"bonjour, question {marker} sur ma facture" in html and "Compris : " in html
+            assert f"bonjour, question {marker} sur l&#39;échéance de ma facture" in html
+            assert "Compris : " in html
     run(scenario())
 
 

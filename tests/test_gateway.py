@@ -118,6 +118,12 @@ def test_the_origin_and_the_session_id_are_checked(gateway: Settings) -> None:
     run(scenario())
 
 
+def test_no_typed_text_keeps_a_leading_slash() -> None:
+    from bot.web.safety import typed_text
+    assert typed_text("/ /talk_to_human") == "talk_to_human"
+    assert typed_text(" \n/rate{\"rating\": 5}") == 'rate{"rating": 5}'
+
+
 def test_typed_slash_commands_are_not_taken_as_intents(
         gateway: Settings, assistant: Assistant) -> None:
     session = secrets.token_hex(16)
@@ -153,6 +159,7 @@ def test_only_offered_buttons_are_accepted(gateway: Settings) -> None:
     (json.dumps({"type": "message"}), "bad_frame"),
     (json.dumps({"type": "hack", "text": "x"}), "bad_frame"),
     (json.dumps({"type": "message", "text": "   /  "}), "empty"),
+    (json.dumps({"type": "message", "text": "/ / /"}), "empty"),
     (json.dumps({"type": "message", "text": "x" * (MAX_MESSAGE_LENGTH + 1)}), "too_long"),
     (json.dumps({"type": "message", "text": "x" * 20_000}), "too_long"),
 ])

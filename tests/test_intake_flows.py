@@ -265,3 +265,14 @@ def test_a_confirmed_flow_becomes_the_expected_ticket() -> None:
     assert ticket.destruction_confirmed is True
     assert ticket.consent_at == datetime(2026, 11, 29, 10, tzinfo=timezone.utc)
     assert ticket.subject is None and ticket.phone == "+32475123456"
+
+
+@pytest.mark.parametrize("typed, requested, found", [
+    ("le nom est correct", "confirmation", None),             # a verdict, not a new name
+    ("le téléphone est bon", "confirmation", None),
+    ("en fait le nom de la société est Acme", "phone", ("company", "Acme")),
+    ("mon nom : Anne Dupont", "confirmation", ("customer_name", "Anne Dupont")),
+])
+def test_corrections_are_not_read_into_verdicts(typed: str, requested: str,
+                                                found: tuple[str, str] | None) -> None:
+    assert find_correction(typed, requested) == found

@@ -141,6 +141,15 @@ def test_import_reads_html_pages_too(tmp_path: Path) -> None:
     assert draft["key_facts"] == ["x@be.ibm.com"]
 
 
+def test_an_answer_line_ending_with_a_phone_number_is_no_heading(tmp_path: Path) -> None:
+    page = tmp_path / "faq.txt"
+    page.write_text("Comment vous joindre ?\n\nService Clientèle : +32 (0)2 339 23 45\n",
+                    encoding="utf-8")
+    result = corpus_cli("import", str(page), "--out", str(tmp_path / "drafts"), root=tmp_path)
+    [draft] = [yaml.safe_load(p.read_text()) for p in (tmp_path / "drafts").glob("*.yml")]
+    assert draft["answer"] == "Service Clientèle : +32 (0)2 339 23 45", result.stdout
+
+
 def test_import_fails_clearly_on_a_page_without_questions(tmp_path: Path) -> None:
     page = tmp_path / "empty.txt"
     page.write_text("Bienvenue sur notre site.\n", encoding="utf-8")

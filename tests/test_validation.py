@@ -90,3 +90,7 @@ def test_text_is_trimmed_limited_and_kept_inert() -> None:
 def test_dates_read_in_french() -> None:
     assert format_date_fr(date(2026, 12, 31)) == "31 décembre 2026"
     assert format_date_fr(date(2027, 1, 1)) == "1er janvier 2027"
+
+
+def test_a_curly_apostrophe_is_an_apostrophe() -> None:
+    assert parse_french_date("fin de l’année", date(2026, 11, 29)) == date(2026, 12, 31)

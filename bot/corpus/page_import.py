@@ -27,6 +27,7 @@ _BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "section", "article", "br", "tr", "
 class Block:
     text: str
     heading: bool = False       # an HTML heading
+    html: bool = False          # read from HTML (headings are tags, not guessed)
     gap_before: int = 1         # blank lines before it (plain text)
 
 
@@ -85,7 +86,7 @@ class _HtmlBlocks(HTMLParser):
     def _flush(self) -> None:
         text = " ".join("".join(self._text).split())
         if text:
-            self.blocks.append(Block(text, heading=self._heading))
+            self.blocks.append(Block(text, heading=self._heading, html=True))
         self._text, self._heading = [], False
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
@@ -117,8 +118,9 @@ def html_blocks(page: str) -> list[Block]:
 def is_heading(block: Block) -> bool:
     """An HTML heading, or a short single line without final punctuation ("Vos factures")."""
     text = block.text.strip()
-    return block.heading or ("\n" not in text and len(text) <= 60
-                             and not re.search(r"[.:;!?,)»\"]$", text))
+    if block.html:
+        return block.heading
+    return "\n" not in text and len(text) <= 60 and not re.search(r"[.:;!?,)»\"\d]$", text)
 
 
 def is_question(block: Block) -> bool:

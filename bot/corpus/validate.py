@@ -71,8 +71,8 @@ def similar_entries(settings: Settings, directory: Path, threshold: float) -> li
     result = subprocess.run(command, cwd=settings.root, env=rasa_environment(settings),
                             capture_output=True, text=True, timeout=600)
     if result.returncode != 0:
-        return [Problem("error", str(directory), "similarity check failed: "
-                        + result.stderr.strip().splitlines()[-1] if result.stderr else "?")]
+        last = (result.stderr.strip().splitlines() or ["?"])[-1]
+        return [Problem("error", str(directory), f"similarity check failed: {last}")]
     return [Problem("warning", " + ".join(pair["entries"]),
                     f"too similar to tell apart reliably (cosine {pair['similarity']:.3f} "
                     f">= {threshold})") for pair in json.loads(result.stdout)]

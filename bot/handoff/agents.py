@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -80,10 +80,17 @@ class AgentStore:
             elif agent.locked_until and agent.locked_until > now:
                 refused = LoginRefused(locked=True)
             elif not _verify(agent.password_hash, password):
-                agent.failed_logins += 1
+                # Counted in SQL, so that concurrent attempts cannot overwrite each other.
+                session.execute(update(Agent).where(Agent.id == agent.id)
+                                .values(failed_logins=Agent.failed_logins + 1)
+                                .execution_options(synchronize_session=False))
+                failures = session.scalar(select(Agent.failed_logins).where(Agent.id == agent.id)
+                                          .execution_options(populate_existing=True))
                 refused = LoginRefused()
-                if agent.failed_logins >= MAX_FAILED_LOGINS:
-                    agent.locked_until, agent.failed_logins = now + LOCKOUT, 0
+                if failures >= MAX_FAILED_LOGINS:
+                    session.execute(update(Agent).where(Agent.id == agent.id)
+                                    .values(locked_until=now + LOCKOUT, failed_logins=0)
+                                    .execution_options(synchronize_session=False))
                     refused = LoginRefused(locked=True)
             else:
                 agent.failed_logins, agent.locked_until = 0, None
@@ -108,6 +115,8 @@ class AgentStore:
             if found is None or found.expires_at <= (now or utcnow()):
                 return None
             agent = session.get(Agent, found.agent_id)
+            if agent is None:
+                return None
             return ConsoleSession(agent.id, agent.username, agent.display_name, found.csrf_token)
 
     def close_session(self, token: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import selectinload, sessionmaker
 
 from bot.handoff.models import Agent, Handoff, HandoffNote, HandoffStatus
@@ -77,37 +77,39 @@ class HandoffQueue:
             return session.scalars(select(Handoff).options(selectinload(Handoff.notes))
                                    .where(Handoff.id == handoff_id)).one_or_none()
 
+    def _transition(self, conditions: list, values: dict) -> bool:  # type: ignore[type-arg]
+        """One UPDATE guarded by the expected state: of two concurrent callers, one wins."""
+        with self._sessions() as session, session.begin():
+            result = session.execute(update(Handoff).where(*conditions).values(**values))
+            return result.rowcount == 1
+
     def take(self, handoff_id: int, agent_id: int, now: datetime | None = None) -> Handoff:
         """An agent takes a waiting conversation (only one agent can)."""
-        with self._sessions() as session, session.begin():
-            handoff = session.get(Handoff, handoff_id, with_for_update=True)
-            if handoff is None or handoff.status is not HandoffStatus.WAITING:
-                raise HandoffConflict("this conversation is not waiting any more")
-            handoff.status, handoff.agent_id = HandoffStatus.ACTIVE, agent_id
-            handoff.taken_at = now or utcnow()
-        return handoff
+        if not self._transition([Handoff.id == handoff_id, Handoff.status == HandoffStatus.WAITING],
+                                {"status": HandoffStatus.ACTIVE, "agent_id": agent_id,
+                                 "taken_at": now or utcnow()}):
+            raise HandoffConflict("this conversation is not waiting any more")
+        return self.get(handoff_id)  # type: ignore[return-value]
 
     def close(self, handoff_id: int, agent_id: int, resolution: str,
               now: datetime | None = None) -> Handoff:
         """The agent who took the conversation closes it with a resolution."""
-        with self._sessions() as session, session.begin():
-            handoff = session.get(Handoff, handoff_id, with_for_update=True)
-            if handoff is None or handoff.status is not HandoffStatus.ACTIVE \
-                    or handoff.agent_id != agent_id:
-                raise HandoffConflict("only the agent handling this conversation can close it")
-            handoff.status, handoff.closed_at = HandoffStatus.CLOSED, now or utcnow()
-            handoff.resolution = resolution
-        return handoff
+        if not self._transition([Handoff.id == handoff_id, Handoff.status == HandoffStatus.ACTIVE,
+                                 Handoff.agent_id == agent_id],
+                                {"status": HandoffStatus.CLOSED, "closed_at": now or utcnow(),
+                                 "resolution": resolution}):
+            raise HandoffConflict("only the agent handling this conversation can close it")
+        return self.get(handoff_id)  # type: ignore[return-value]
 
     def leave(self, conversation_id: str, now: datetime | None = None) -> Handoff | None:
         """The customer leaves the queue before an agent took the conversation."""
-        with self._sessions() as session, session.begin():
-            handoff = self._open(session, conversation_id)
-            if handoff is None or handoff.status is not HandoffStatus.WAITING:
-                return None
-            handoff.status, handoff.closed_at = HandoffStatus.CLOSED, now or utcnow()
-            handoff.resolution = LEFT_THE_QUEUE
-        return handoff
+        handoff = self.open_for(conversation_id)
+        if handoff is None or not self._transition(
+                [Handoff.id == handoff.id, Handoff.status == HandoffStatus.WAITING],
+                {"status": HandoffStatus.CLOSED, "closed_at": now or utcnow(),
+                 "resolution": LEFT_THE_QUEUE}):
+            return None
+        return self.get(handoff.id)
 
     def add_note(self, handoff_id: int, author: str, text: str) -> None:
         with self._sessions() as session, session.begin():

@@ -15,7 +15,8 @@ PHONE = re.compile(r"(?<![\w/-])\+?\(?\d[\d\s().\/-]{6,}\d(?![\w/-])")
 PATTERNS = (
     (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "<email>"),
     # letters and digits mixed, or digits with separators; dates ("31/12/2026") are kept
-    (re.compile(r"(?<![\w./-])(?!\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b)(?=[\w./-]*\d)"
+    (re.compile(r"(?<![\w./-])(?!\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b)"
+                r"(?!\d{4}-\d{2}-\d{2}\b)(?!\d{1,2}h\d{0,2}\b)(?=(?:[^\d\s]*\d){4})"
                 r"(?=[\w./-]*[A-Za-z/.-])[A-Za-z0-9][\w./-]{3,29}\b"), "<numéro>"),
 )
 

@@ -27,6 +27,7 @@ import jinja2
 from aiohttp import WSMsgType, web
 
 from bot.handoff.agents import AgentStore, ConsoleSession, LoginRefused
+from bot.handoff.hours import BRUSSELS
 from bot.handoff.models import Handoff, HandoffStatus
 from bot.corpus import load_corpus
 from bot.handoff.queue import HandoffConflict, HandoffQueue
@@ -73,6 +74,7 @@ class Console:
             loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
             autoescape=True, undefined=jinja2.StrictUndefined)
         self.templates.globals.update(status_labels=STATUS_LABELS, kind_labels=KIND_LABELS)
+        self.templates.filters["local"] = lambda moment: moment.astimezone(BRUSSELS)
 
     def routes(self, app: web.Application) -> None:
         app.middlewares.append(self.guard)
@@ -118,8 +120,9 @@ class Console:
         return await handler(request)
 
     def _same_origin(self, request: web.Request) -> bool:
+        """The console's own pages only (not the sites that embed the widget)."""
         origin = request.headers.get("Origin")
-        return origin is None or origin.rstrip("/") in self.origins | {_own_origin(request)}
+        return origin is None or origin.rstrip("/") == _own_origin(request)
 
     # --- pages --------------------------------------------------------------------------
 
@@ -230,8 +233,11 @@ class Console:
             await asyncio.to_thread(self.queue.take, handoff.id, session.agent_id)
         except HandoffConflict:
             raise web.HTTPConflict(text="Cette conversation a déjà été prise.") from None
-        await self._say(handoff.conversation_id, f"{session.display_name}, conseiller du Service "
-                        "Clientèle, a rejoint la conversation.", session.username)
+        try:
+            await self._say(handoff.conversation_id, f"{session.display_name}, conseiller du "
+                            "Service Clientèle, a rejoint la conversation.", session.username)
+        except RasaUnavailable:
+            pass  # taken all the same; the agent's first message will say hello
         raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}")
 
     async def handoff_page(self, request: web.Request) -> web.Response:
@@ -282,9 +288,12 @@ class Console:
         entry = str(form.get("entry", ""))
         if entry not in await asyncio.to_thread(self._entry_ids):
             raise web.HTTPBadRequest(text="unknown FAQ entry")
-        await asyncio.to_thread(
-            self.reviews.correct, sender, str(form.get("text", ""))[:2000],
-            str(form.get("given", ""))[:80], entry, request[SESSION].username)
+        try:
+            await asyncio.to_thread(
+                self.reviews.correct, sender, str(form.get("text", ""))[:2000],
+                str(form.get("given", ""))[:80], entry, request[SESSION].username)
+        except ValueError:
+            raise web.HTTPBadRequest(text="the customer's text is missing") from None
         back = str(form.get("back", ""))
         raise web.HTTPSeeOther(back if back.startswith("/console/") else
                                f"/console/conversations/{sender}")
@@ -298,16 +307,19 @@ class Console:
         resolution = str((await request.post()).get("resolution", "")).strip()[:2000]
         if not resolution:
             raise web.HTTPBadRequest(text="a resolution is required")
-        try:
+        if handoff.status is not HandoffStatus.ACTIVE or handoff.agent_id != session.agent_id:
+            raise web.HTTPConflict(text="only the agent handling this conversation can close it")
+        conversation = handoff.conversation_id
+        try:  # the bot is back first: a failure here leaves the handoff open, not the bot mute
+            await self.rasa.append(conversation, [{"event": "resume"}])
             await asyncio.to_thread(self.queue.close, handoff.id, session.agent_id, resolution)
+            replies = await self.rasa.execute(conversation, "action_ask_rating")
+            # `execute` runs the action only; the bot now listens, as after any turn of its own.
+            await self.rasa.append(conversation, [{"event": "action", "name": "action_listen"}])
+        except RasaUnavailable:
+            raise web.HTTPServiceUnavailable(text="Rasa is unavailable; try again") from None
         except HandoffConflict as error:
             raise web.HTTPConflict(text=str(error)) from None
-        conversation = handoff.conversation_id
-        # The bot is back: Rasa resumes the conversation and asks for a rating.
-        await self.rasa.append(conversation, [{"event": "resume"}])
-        replies = await self.rasa.execute(conversation, "action_ask_rating")
-        # `execute` runs the action only; the bot now listens, as after any turn of its own.
-        await self.rasa.append(conversation, [{"event": "action", "name": "action_listen"}])
         for text, buttons in replies:
             await self.customers.deliver(conversation, Turn("bot", text, time.time(), buttons).frame(),
                                          offered={b.payload for b in buttons})
@@ -334,7 +346,11 @@ class Console:
                     await socket.send_json({"type": "error", "text": "Prenez la conversation "
                                             "avant d'écrire au client."})
                     continue
-                await self._say(conversation, text, session.username)
+                try:
+                    await self._say(conversation, text, session.username)
+                except RasaUnavailable:
+                    await socket.send_json({"type": "error", "text": "Message non envoyé : "
+                                            "l'assistant est indisponible, réessayez."})
         finally:
             self.watchers[conversation].discard(socket)
         return socket
@@ -349,8 +365,11 @@ class Console:
 
     async def _to_agents(self, conversation: str, frame: dict[str, Any]) -> None:
         for socket in list(self.watchers.get(conversation, ())):
-            if not socket.closed:
-                await socket.send_json(frame)
+            try:
+                if not socket.closed:
+                    await socket.send_json(frame)
+            except ConnectionError:
+                self.watchers[conversation].discard(socket)
 
 REASONS = {"asked": "Demande à parler à un conseiller", "not_understood": "Non compris deux fois",
            "validation": "Réponses refusées dans un formulaire",

@@ -75,7 +75,7 @@ def typed_text(text: str) -> str:
         raise FrameError("too_long")
     # Rasa reads a message starting with "/" as an intent with entities; only buttons
     # the bot offered may send those, so typed slashes are dropped.
-    cleaned = text.strip().lstrip("/").strip()
+    cleaned = re.sub(r"^[\s/]+", "", text).strip()
     if not cleaned:
         raise FrameError("empty")
     return cleaned
@@ -91,6 +91,9 @@ class RateLimiter:
 
     def allow(self, key: str) -> bool:
         now = self.clock()
+        if len(self._events) > 10_000:  # forget idle keys (invented session ids, old clients)
+            for idle in [k for k, e in self._events.items() if not e or e[-1] <= now - self.window]:
+                del self._events[idle]
         events = self._events[key]
         while events and events[0] <= now - self.window:
             events.popleft()

@@ -6,6 +6,7 @@ the tickets filed in them. Read-only.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -14,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import bindparam, create_engine, func, select, text
 from sqlalchemy.engine import Engine
 
+from bot.handoff.hours import BRUSSELS
 from bot.tickets.models import Ticket
 from bot.tickets.store import TicketStore
 
@@ -55,11 +57,13 @@ class ConversationSearch:
             conditions.append("sender_id IN :senders")
             params["senders"] = sorted(senders)
         if query:
-            conditions.append("lower(data) LIKE :text ESCAPE '\\'")
-            escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            params["text"] = f"%{escaped}%"
+            # Rasa stores events with json.dumps: "é" is "\u00e9" in the data column.
+            conditions.append("(lower(data) LIKE :text ESCAPE '\\' OR lower(data) LIKE :json "
+                              "ESCAPE '\\')")
+            params["text"] = f"%{_like(query.lower())}%"
+            params["json"] = f"%{_like(json.dumps(query.lower())[1:-1])}%"
         if day:
-            start = datetime.combine(day, time(), tzinfo=timezone.utc).timestamp()
+            start = datetime.combine(day, time(), tzinfo=BRUSSELS).timestamp()
             conditions.append("timestamp >= :start AND timestamp < :end")
             params.update(start=start, end=start + timedelta(days=1).total_seconds())
         sql = (f"SELECT sender_id, min(timestamp), max(timestamp), count(*) FROM events "
@@ -71,6 +75,10 @@ class ConversationSearch:
         with self.events.connect() as connection:
             rows = connection.execute(statement, params).all()
         return [Found(sender, _at(first), _at(last), count) for sender, first, last, count in rows]
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _at(timestamp: float) -> datetime:

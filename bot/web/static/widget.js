@@ -163,6 +163,7 @@
 
   function receive(frame) {
     if (frame.type === "history") {
+      pendingEcho = {};  // the history has every message the server received
       log.textContent = "";
       frame.messages.forEach(addMessage);
       disableOldButtons();
