@@ -228,3 +228,14 @@ def test_train_evaluate_accept_then_a_damaged_corpus_fails_the_baseline(tmp_path
     failed = corpus_cli("evaluate", "--folds", "0", "--baseline", "reports/baseline", root=root)
     assert failed.returncode == 1
     assert "regression: service_factures: F1 0.000 (entry gone)" in failed.stderr
+
+
+def test_accept_without_a_report_and_train_on_a_broken_project_fail_clearly(tmp_path: Path) -> None:
+    root = small_project(tmp_path)
+    accepted = corpus_cli("accept", root=root)
+    assert accepted.returncode == 2
+    assert accepted.stderr.startswith("error: no report in reports")
+    (root / "domain.yml").write_text("intents: [greet\n")
+    trained = corpus_cli("train", root=root)
+    assert trained.returncode == 2 and "error: rasa train failed" in trained.stderr
+    assert "Traceback" not in trained.stderr

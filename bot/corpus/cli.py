@@ -79,6 +79,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     settings = load_settings()
     out = Path(args.out)
     model = ensure_model(settings)
+    if args.baseline and not Path(args.baseline).exists():
+        print(f"error: no baseline at {args.baseline} (see `corpus accept`)", file=sys.stderr)
+        return 2
     report = quality.heldout_report(settings, model, out)
     if args.folds > 1:
         print(f"cross-validating the shipped pipeline ({args.folds} folds)...", flush=True)

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bot.compare import cross_validate
+from bot.corpus.model import CorpusError
 from bot.settings import Settings
 from bot.training import TrainingError, rasa_environment
 
@@ -91,7 +92,10 @@ def write(report: dict, out: Path) -> None:
 
 def accept(report_dir: Path, baseline_dir: Path) -> dict:
     """Make the current report the baseline (kept with the model it measured)."""
-    report = json.loads((report_dir / "evaluation.json").read_text(encoding="utf-8"))
+    source = report_dir / "evaluation.json"
+    if not source.exists():
+        raise CorpusError(f"no report in {report_dir}: run `python -m bot corpus evaluate` first")
+    report = json.loads(source.read_text(encoding="utf-8"))
     report["accepted_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     baseline_dir.mkdir(parents=True, exist_ok=True)
     (baseline_dir / "evaluation.json").write_text(
