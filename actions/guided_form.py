@@ -21,7 +21,6 @@ import re
 from abc import ABC, abstractmethod
 from datetime import date, datetime, timezone
 from typing import Any, Mapping
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -30,10 +29,10 @@ from rasa_sdk.types import DomainDict
 
 from actions import messages
 from actions.fields import Field, Invalid
+from bot.handoff.hours import BRUSSELS
 
 log = logging.getLogger(__name__)
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 FAILURES_SLOT = "failed_attempts"
 MAX_FAILURES = 3
 # Intents that may interrupt a flow; anything else is read as an attempt to answer.

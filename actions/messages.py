@@ -6,12 +6,10 @@ these are uttered by actions only.
 """
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
+from bot.handoff.hours import BRUSSELS
 from bot.tickets.models import Ticket
 from bot.validation import format_date_fr
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 PHONE_AND_HOURS = "+32 (0)2 339 23 45, du lundi au vendredi de 8h30 à 17h00"
 
 DID_YOU_MEAN = (

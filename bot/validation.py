@@ -136,11 +136,12 @@ def licence_end_is_allowed(end: date, today: date) -> bool:
     return end >= earliest_licence_end(today)
 
 
-def format_date_fr(day: date) -> str:
-    """``31 décembre 2026``."""
+def format_date_fr(day: date, with_year: bool = True) -> str:
+    """``31 décembre 2026`` (``31 décembre`` without the year)."""
     months = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
               "septembre", "octobre", "novembre", "décembre")
-    return f"{'1er' if day.day == 1 else day.day} {months[day.month - 1]} {day.year}"
+    text = f"{'1er' if day.day == 1 else day.day} {months[day.month - 1]}"
+    return f"{text} {day.year}" if with_year else text
 
 
 _COMMAND = re.compile(r"^\s*/\w")

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from bot.validation import format_date_fr
+
 BRUSSELS = ZoneInfo("Europe/Brussels")
 OPENS, CLOSES = time(8, 30), time(17, 0)
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -55,7 +57,5 @@ def back_at(at: datetime) -> str:
         return "aujourd'hui à 8h30"
     if opening.date() == today + timedelta(days=1):
         return "demain à 8h30"
-    months = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-              "septembre", "octobre", "novembre", "décembre")
-    day = opening.day if opening.day != 1 else "1er"
-    return f"{WEEKDAYS[opening.weekday()]} {day} {months[opening.month - 1]} à 8h30"
+    return (f"{WEEKDAYS[opening.weekday()]} {format_date_fr(opening.date(), with_year=False)}"
+            " à 8h30")

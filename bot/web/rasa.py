@@ -56,17 +56,21 @@ class RasaClient:
         assert self._session is not None, "RasaClient.start() not called"
         return self._session
 
-    async def send(self, sender: str, text: str) -> list[tuple[str, tuple[Button, ...]]]:
-        """The bot's replies (text, buttons) to one customer message."""
+    async def _call(self, method: str, path: str, body: Any = None, api: bool = True) -> Any:
+        """One request to Rasa (``api``: the token-protected HTTP API); its JSON answer."""
+        params = {"token": self.token} if api else None
         try:
-            async with self.session.post(f"{self.base_url}/webhooks/rest/webhook",
-                                         json={"sender": sender, "message": text}) as response:
+            async with self.session.request(method, f"{self.base_url}{path}", params=params,
+                                            json=body) as response:
                 response.raise_for_status()
-                replies = await response.json()
+                return await response.json()
         except (aiohttp.ClientError, TimeoutError) as error:
             raise RasaUnavailable(str(error)) from error
-        return [(str(r.get("text") or ""), _buttons(r.get("buttons"))) for r in replies
-                if r.get("text") or r.get("buttons")]
+
+    async def send(self, sender: str, text: str) -> list[tuple[str, tuple[Button, ...]]]:
+        """The bot's replies (text, buttons) to one customer message."""
+        return _replies(await self._call("POST", "/webhooks/rest/webhook",
+                                         {"sender": sender, "message": text}, api=False))
 
     async def transcript(self, sender: str, menu: tuple[Button, ...] = ()) -> list[Turn]:
         """Customer and bot messages of the conversation, oldest first.
@@ -86,46 +90,20 @@ class RasaClient:
 
     async def tracker(self, sender: str) -> dict[str, Any]:
         """The raw tracker (events, slots) through the token-protected HTTP API."""
-        try:
-            async with self.session.get(f"{self.base_url}/conversations/{sender}/tracker",
-                                        params={"token": self.token}) as response:
-                response.raise_for_status()
-                return await response.json()
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise RasaUnavailable(str(error)) from error
+        return await self._call("GET", f"/conversations/{sender}/tracker")
 
     async def append(self, sender: str, events: list[dict[str, Any]]) -> None:
         """Add events to the conversation (an agent's message, ``resume``)."""
-        try:
-            async with self.session.post(f"{self.base_url}/conversations/{sender}/tracker/events",
-                                         params={"token": self.token}, json=events) as response:
-                response.raise_for_status()
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise RasaUnavailable(str(error)) from error
+        await self._call("POST", f"/conversations/{sender}/tracker/events", events)
 
     async def execute(self, sender: str, action: str) -> list[tuple[str, tuple[Button, ...]]]:
         """Run one action in the conversation (the bot's turn); its messages."""
-        try:
-            async with self.session.post(f"{self.base_url}/conversations/{sender}/execute",
-                                         params={"token": self.token},
-                                         json={"name": action}) as response:
-                response.raise_for_status()
-                result = await response.json()
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise RasaUnavailable(str(error)) from error
-        return [(str(m.get("text") or ""), _buttons(m.get("buttons")))
-                for m in result.get("messages") or []]
+        result = await self._call("POST", f"/conversations/{sender}/execute", {"name": action})
+        return _replies(result.get("messages"))
 
     async def intent(self, text: str) -> tuple[str, float]:
         """What the NLU makes of a text (no conversation involved)."""
-        try:
-            async with self.session.post(f"{self.base_url}/model/parse",
-                                         params={"token": self.token}, json={"text": text}) as r:
-                r.raise_for_status()
-                parsed = await r.json()
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise RasaUnavailable(str(error)) from error
-        intent = parsed.get("intent") or {}
+        intent = (await self._call("POST", "/model/parse", {"text": text})).get("intent") or {}
         return str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)
 
     async def ready(self) -> bool:
@@ -134,6 +112,12 @@ class RasaClient:
                 return response.status == 200
         except (aiohttp.ClientError, TimeoutError):
             return False
+
+
+def _replies(messages: list[dict[str, Any]] | None) -> list[tuple[str, tuple[Button, ...]]]:
+    """(text, buttons) of the bot's messages that show something."""
+    return [(str(m.get("text") or ""), _buttons(m.get("buttons"))) for m in messages or []
+            if m.get("text") or m.get("buttons")]
 
 
 def _shown(text: str, earlier: list[Turn], menu: tuple[Button, ...]) -> str:
