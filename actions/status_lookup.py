@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import Any, Mapping
 
 from rasa_sdk import Action, Tracker
@@ -12,10 +13,9 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import messages
-from actions.fields import Field
+from actions.fields import EMAIL, Field
 from actions.guided_form import FAILURES_SLOT, FieldPrompt, GuidedFormValidation
 from actions.ticket_store import lookup
-from bot.validation import find_email
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +32,8 @@ def find_reference(text: str) -> str | None:
 QUESTIONS = [
     Field("request_reference", "Référence", messages.ASK_REFERENCE, messages.BAD_REFERENCE,
           lambda text, today: find_reference(text)),
-    Field("lookup_email", "E-mail", messages.ASK_LOOKUP_EMAIL, messages.BAD_EMAIL,
-          lambda text, today: find_email(text)),
+    replace(EMAIL, slot="lookup_email", prompt=messages.ASK_LOOKUP_EMAIL,
+            error=messages.BAD_EMAIL),
 ]
 
 

@@ -6,15 +6,11 @@ from typing import Any
 
 import aiohttp
 
+from bot.corpus.model import ButtonSpec as Button  # the same (title, payload) pair
+
 
 class RasaUnavailable(RuntimeError):
     """Rasa did not answer (down, starting, or too slow)."""
-
-
-@dataclass(frozen=True)
-class Button:
-    title: str
-    payload: str
 
 
 @dataclass(frozen=True)
