@@ -7,6 +7,7 @@ runs in a worker thread, with a session of its own.
 from __future__ import annotations
 
 import asyncio
+import threading
 from functools import lru_cache
 
 from bot.handoff.models import Handoff
@@ -17,8 +18,20 @@ from bot.tickets.models import Ticket
 from bot.tickets.store import NewTicket, TicketStore
 
 
-@lru_cache(maxsize=1)
+_opening = threading.Lock()
+
+
 def _store() -> TicketStore:
+    """The store, opened (and migrated) by the first caller; concurrent first calls wait.
+
+    Alembic's migration context is process-global: two threads migrating at once fail.
+    """
+    with _opening:
+        return _open_store()
+
+
+@lru_cache(maxsize=1)
+def _open_store() -> TicketStore:
     return open_store(load_settings())
 
 

@@ -3,6 +3,7 @@ the summary agents read."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -84,11 +85,11 @@ def service_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hand
     url = f"sqlite:///{tmp_path / 'service.db'}"
     monkeypatch.setenv("FAQBOT_TICKETS_URL", url)
     monkeypatch.setenv("FAQBOT_DATA_DIR", str(tmp_path))
-    ticket_store._store.cache_clear()
+    ticket_store._open_store.cache_clear()
     ticket_store._queue.cache_clear()
     upgrade(url)
     yield HandoffQueue(make_engine(url))
-    ticket_store._store.cache_clear()
+    ticket_store._open_store.cache_clear()
     ticket_store._queue.cache_clear()
 
 
@@ -180,3 +181,17 @@ def test_the_reason_of_a_handoff(said_before: list[str], reason: str) -> None:
               + [{"event": "action", "name": "action_listen"},
                  {"event": "user", "text": "/talk_to_human", "parse_data": parse}])
     assert handoff_reason(Tracker("c", {}, parse, events, False, None, {}, "action_listen")) == reason
+
+
+def test_the_first_actions_to_run_at_once_open_the_store_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by the benchmark: concurrent first submissions raced in Alembic's migration."""
+    monkeypatch.setenv("FAQBOT_TICKETS_URL", f"sqlite:///{tmp_path / 'service.db'}")
+    monkeypatch.setenv("FAQBOT_DATA_DIR", str(tmp_path))
+    ticket_store._open_store.cache_clear()
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            stores = list(pool.map(lambda _: ticket_store._store(), range(8)))
+        assert len({id(store) for store in stores}) == 1
+    finally:
+        ticket_store._open_store.cache_clear()
