@@ -15,13 +15,14 @@ define pip_install
 	  || { tail -40 $(INSTALL_LOG); echo "error: installing into $(1) failed, see $(INSTALL_LOG)" >&2; exit 1; }
 endef
 
-.PHONY: help run test evaluate compare-configs bootstrap browser-tools data clean-venvs
+.PHONY: help run test evaluate compare-configs bench bootstrap browser-tools data clean-venvs
 
 help:
 	@echo "make run       start the assistant on localhost (installs and trains on first use)"
 	@echo "make test      run the whole test suite"
 	@echo "make evaluate  measure answer quality on held-out paraphrases (reports/)"
-	@echo "make compare-configs  cross-validate the candidate NLU pipelines (reports/cv/)"
+	@echo "make compare-configs  the accuracy part of the benchmark, for every candidate pipeline (reports/cv/)"
+	@echo "make bench     accuracy, latency, throughput and memory next to stock Rasa (reports/bench/)"
 
 # --- environments ----------------------------------------------------------------------
 $(RASA_VENV)/.installed: requirements/rasa.txt
@@ -63,7 +64,10 @@ evaluate: data
 	@$(APP_PY) -m bot corpus evaluate --folds 0
 
 compare-configs: data
-	@$(APP_PY) -m bot compare-configs
+	@$(APP_PY) -m bench --accuracy-only --systems all --out reports/cv
+
+bench: data
+	@$(APP_PY) -m bench
 
 clean-venvs:
 	rm -rf .venv

@@ -9,24 +9,12 @@ import time
 
 from bot.corpus import CorpusError
 from bot.corpus.cli import add_commands as add_corpus_commands
-from bot.services import ServiceError, api_token, start_action_server, start_gateway, start_rasa
+from bot.services import ServiceError, api_token, start_action_server, start_gateway, start_rasa_workers
 from bot.settings import load_settings
 from bot.handoff.cli import add_commands as add_agent_commands
 from bot.tickets.cli import add_commands as add_ticket_commands
 from bot.tickets.store import TicketNotFound
 from bot.training import TrainingError, ensure_model
-
-
-def cmd_compare_configs(args: argparse.Namespace) -> int:
-    """Cross-validate the candidate NLU pipelines of benchmarks/nlu_configs/."""
-    from pathlib import Path
-
-    from bot.compare import compare
-
-    settings = load_settings()
-    configs = sorted((settings.root / "benchmarks" / "nlu_configs").glob("*.yml"))
-    compare(settings, configs, args.folds, Path(args.out))
-    return 0
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -42,14 +30,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         signal.signal(signum, _interrupt)
     services = []
     try:
-        services.append(start_action_server(settings))
-        services[0].wait_ready(timeout=60)
         token = api_token(settings)
-        services.append(start_rasa(settings, model, token))
-        print("Starting Rasa (about 30 s)...", flush=True)
-        services[1].wait_ready(timeout=240)
+        services.append(start_action_server(settings))
+        services += start_rasa_workers(settings, model, token)
         services.append(start_gateway(settings, token))
-        services[2].wait_ready(timeout=60)
+        print(f"Starting {settings.rasa_workers} Rasa process(es) (about 15 s)...", flush=True)
+        for service in services:  # started together; the gateway is ready once Rasa is
+            service.wait_ready(timeout=240)
         print(
             "\nThe assistant is ready.\n"
             f"  Demo page with the chat widget:  {settings.gateway_url}/\n"
@@ -78,10 +65,6 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True)
 
     add_corpus_commands(commands)
-    compare_cmd = commands.add_parser("compare-configs", help=cmd_compare_configs.__doc__)
-    compare_cmd.add_argument("--folds", type=int, default=3)
-    compare_cmd.add_argument("--out", default="reports/cv")
-    compare_cmd.set_defaults(handler=cmd_compare_configs)
     commands.add_parser("run", help=cmd_run.__doc__).set_defaults(handler=cmd_run)
     add_ticket_commands(commands)
     add_agent_commands(commands)

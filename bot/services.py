@@ -65,6 +65,7 @@ def service_environment(settings: Settings) -> dict[str, str]:
         FAQBOT_ROOT=str(settings.root),
         FAQBOT_ACTION_PORT=str(settings.action_port),
         FAQBOT_RASA_PORT=str(settings.rasa_port),
+        FAQBOT_RASA_WORKERS=str(settings.rasa_workers),
         FAQBOT_GATEWAY_HOST=settings.gateway_host,
         FAQBOT_GATEWAY_PORT=str(settings.gateway_port),
         FAQBOT_ALLOWED_ORIGINS=",".join(settings.allowed_origins),
@@ -90,8 +91,10 @@ def _die_with_parent() -> None:
         pass
 
 
-def _spawn(name: str, command: list[str], settings: Settings, health_url: str,
-           extra_env: dict[str, str] | None = None) -> Service:
+def spawn(name: str, command: list[str], settings: Settings, health_url: str,
+          extra_env: dict[str, str] | None = None) -> Service:
+    """Start ``command`` in the project folder with the services' environment, logging to
+    ``<data>/logs/<name>.log``."""
     log_dir = settings.data_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{name}.log"
@@ -107,25 +110,36 @@ def _spawn(name: str, command: list[str], settings: Settings, health_url: str,
 def start_action_server(settings: Settings) -> Service:
     """The rasa-sdk action server of the *app* environment, on localhost."""
     command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)]
-    return _spawn("action-server", command, settings, f"http://127.0.0.1:{settings.action_port}/health")
+    return spawn("action-server", command, settings, f"http://127.0.0.1:{settings.action_port}/health")
 
 
-def start_rasa(settings: Settings, model: Path, auth_token: str) -> Service:
-    """The Rasa server (REST channel + token-protected HTTP API) on localhost."""
+def start_rasa(settings: Settings, model: Path, auth_token: str, worker: int = 0) -> Service:
+    """One Rasa server (REST channel + token-protected HTTP API) on localhost.
+
+    ``bot.nlu.server`` is ``rasa run`` with the measured speed fix it describes. Worker
+    ``i`` listens on ``rasa_port + i``.
+    """
+    port = settings.rasa_port + worker
     command = [
-        str(settings.rasa_executable), "run",
+        str(settings.rasa_python), "-m", "bot.nlu.server", "run",
         "--model", str(model),
-        "--interface", "127.0.0.1", "--port", str(settings.rasa_port),
+        "--interface", "127.0.0.1", "--port", str(port),
         "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
         "--enable-api", "--auth-token", auth_token,
     ]
-    return _spawn("rasa", command, settings, f"http://127.0.0.1:{settings.rasa_port}/")
+    return spawn("rasa" if worker == 0 else f"rasa-{worker + 1}", command, settings,
+                 f"http://127.0.0.1:{port}/")
+
+
+def start_rasa_workers(settings: Settings, model: Path, auth_token: str) -> list[Service]:
+    """``settings.rasa_workers`` Rasa servers, started together."""
+    return [start_rasa(settings, model, auth_token, worker) for worker in range(settings.rasa_workers)]
 
 
 def start_gateway(settings: Settings, auth_token: str) -> Service:
     """The public gateway (widget, demo page, customer socket), in the app environment."""
     command = [sys.executable, "-m", "bot.web"]
-    return _spawn("gateway", command, settings, f"{settings.gateway_url}/health",
+    return spawn("gateway", command, settings, f"{settings.gateway_url}/health",
                   extra_env={"FAQBOT_RASA_TOKEN": auth_token})
 
 

@@ -19,6 +19,7 @@ class Settings:
     rasa_port: int
     action_port: int
     tickets_url: str
+    rasa_workers: int = 1     # Rasa processes, on rasa_port, rasa_port + 1, ...
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8080
     allowed_origins: tuple[str, ...] = ()
@@ -30,6 +31,11 @@ class Settings:
     @property
     def gateway_url(self) -> str:
         return f"http://{self.gateway_host}:{self.gateway_port}"
+
+    @property
+    def rasa_urls(self) -> tuple[str, ...]:
+        """One URL per Rasa process; the gateway keeps each conversation on one of them."""
+        return tuple(f"http://127.0.0.1:{self.rasa_port + i}" for i in range(self.rasa_workers))
 
     @property
     def origins(self) -> tuple[str, ...]:
@@ -68,6 +74,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         rasa_port=int(env.get("FAQBOT_RASA_PORT", "5005")),
         action_port=int(env.get("FAQBOT_ACTION_PORT", "5055")),
         tickets_url=env.get("FAQBOT_TICKETS_URL", f"sqlite:///{data_dir / 'tickets.db'}"),
+        # one Rasa process per core, up to two (each holds its own copy of the model)
+        rasa_workers=int(env.get("FAQBOT_RASA_WORKERS", min(2, os.cpu_count() or 1))),
         gateway_host=env.get("FAQBOT_GATEWAY_HOST", "127.0.0.1"),
         gateway_port=int(env.get("FAQBOT_GATEWAY_PORT", "8080")),
         allowed_origins=tuple(o.strip().rstrip("/") for o in

@@ -66,6 +66,7 @@ def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         load_settings(),
         data_dir=data_dir,
         rasa_port=free_port(),
+        rasa_workers=1,  # tests talk to Rasa directly too; the benchmark's smoke run uses two
         action_port=free_port(),
         tickets_url=f"sqlite:///{data_dir / 'tickets.db'}",
         gateway_port=free_port(),

@@ -44,14 +44,13 @@ class Customer:
         return await self.replies()
 
     async def replies(self) -> list[dict[str, Any]]:
+        """The frames of one bot turn: between the typing indicator's on and off."""
         assert (await self.until("typing"))["on"] is True
-        assert (await self.until("typing"))["on"] is False
         frames = []
-        while True:
-            try:
-                frames.append(await self.frame(timeout=0.5))
-            except asyncio.TimeoutError:
-                return frames
+        while (frame := await self.frame())["type"] != "typing":
+            frames.append(frame)
+        assert frame["on"] is False
+        return frames
 
 
 async def connect(settings: Settings, session: str | None = None,

@@ -44,6 +44,18 @@ class BuildPaths:
         )
 
 
+def read_heldout(path: Path) -> list[tuple[str, str]]:
+    """(sentence, entry id) pairs of a generated held-out file."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    pairs = []
+    for item in document["nlu"]:
+        entry_id = item["intent"].split("/", 1)[1]
+        for line in item["examples"].splitlines():
+            if line.startswith("- "):
+                pairs.append((line[2:].strip(), entry_id))
+    return pairs
+
+
 def is_held_out(entry_id: str, sentence: str) -> bool:
     """Whether a paraphrase belongs to the evaluation split (stable across runs)."""
     digest = hashlib.sha256(f"{entry_id}\x00{normalise(sentence)}".encode()).digest()

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bot.compare import cross_validate
 from bot.corpus.model import CorpusError
 from bot.settings import Settings
 from bot.training import TrainingError, rasa_environment
@@ -33,6 +33,32 @@ def heldout_report(settings: Settings, model: Path, out: Path) -> dict:
     if result.returncode != 0:
         raise TrainingError("the held-out evaluation failed (see above)")
     return json.loads((out / "evaluation.json").read_text(encoding="utf-8"))
+
+
+def _scores(report_path: Path) -> dict[str, float]:
+    if not report_path.exists():
+        return {}
+    report = json.loads(report_path.read_text())
+    weighted = report.get("weighted avg", {})
+    return {"accuracy": round(float(report.get("accuracy", 0.0)), 4),
+            "weighted_f1": round(float(weighted.get("f1-score", 0.0)), 4)}
+
+
+def cross_validate(settings: Settings, config: Path, folds: int, out: Path) -> dict:
+    """``rasa test nlu --cross-validation`` of one config: scores and wall-clock time."""
+    target = out / config.stem
+    command = [str(settings.rasa_executable), "test", "nlu", "--nlu", "data",
+               "--config", str(config), "--cross-validation", "--folds", str(folds),
+               "--out", str(target), "--no-plot"]
+    started = time.monotonic()
+    result = subprocess.run(command, cwd=settings.root, env=rasa_environment(settings),
+                            capture_output=True, text=True)
+    seconds = round(time.monotonic() - started)
+    if result.returncode != 0:
+        raise TrainingError(f"cross-validation of {config.name} failed:\n{result.stderr[-2000:]}")
+    return {"config": config.stem, "folds": folds, "seconds": seconds,
+            "intent": _scores(target / "intent_report.json"),
+            "answer": _scores(target / "response_selection_report.json")}
 
 
 def cross_validation(settings: Settings, folds: int, out: Path) -> dict:

@@ -20,21 +20,10 @@ import yaml
 
 from bot.answering import predicted_answer
 from bot.corpus import load_corpus
+from bot.corpus.build import read_heldout
 from bot.nlu.similarity import closest_pairs
 
 NO_ANSWER = "(no answer)"
-
-
-def read_heldout(path: Path) -> list[tuple[str, str]]:
-    """(sentence, entry id) pairs from the generated held-out NLU file."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    pairs = []
-    for item in document["nlu"]:
-        entry_id = item["intent"].split("/", 1)[1]
-        for line in item["examples"].splitlines():
-            if line.startswith("- "):
-                pairs.append((line[2:].strip(), entry_id))
-    return pairs
 
 
 def read_messages(path: Path) -> list[str]:

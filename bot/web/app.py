@@ -110,6 +110,6 @@ def main() -> None:
     """``python -m bot.web``: serve the gateway with the environment's settings."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = load_settings()
-    rasa = RasaClient(f"http://127.0.0.1:{settings.rasa_port}", api_token(settings))
+    rasa = RasaClient(settings.rasa_urls, api_token(settings))
     web.run_app(create_app(settings, rasa), host=settings.gateway_host,
                 port=settings.gateway_port, print=None)

@@ -5,6 +5,7 @@ Protocol (JSON frames):
   ``{"type": "button", "payload", "title", "id"}`` (a button the bot offered);
 - server -> client: ``history`` (on connect), ``welcome`` (empty conversation), ``user``
   (a message from this conversation, echoed to every tab), ``bot``, ``typing``, ``error``.
+  A bot turn is ``typing`` on, its ``bot`` (or ``error``) frames, then ``typing`` off.
 """
 from __future__ import annotations
 
@@ -130,15 +131,15 @@ class CustomerSocket:
             replies = await self.rasa.send(session, incoming.text)
         except RasaUnavailable as error:
             log.error("Rasa unavailable for %s: %s", session, error)
-            await self._broadcast(conversation, {"type": "typing", "on": False})
             await self._broadcast(conversation, error_frame("unavailable"))
+            await self._broadcast(conversation, {"type": "typing", "on": False})
             return
-        await self._broadcast(conversation, {"type": "typing", "on": False})
         offered: set[str] = set()
         for text, buttons in replies:
             offered |= {b.payload for b in buttons}
             await self._broadcast(conversation, Turn("bot", text, time.time(), buttons).frame())
         conversation.offered = offered
+        await self._broadcast(conversation, {"type": "typing", "on": False})
 
     async def _wants_to_leave(self, incoming: Incoming) -> bool:
         """"Quitter la file d'attente" (its button) or a typed "annuler", "stop"…"""

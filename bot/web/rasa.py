@@ -1,8 +1,9 @@
 """The gateway's client for the Rasa server on localhost: messages in, transcript out."""
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 import aiohttp
 
@@ -32,13 +33,21 @@ def _buttons(raw: list[dict[str, Any]] | None) -> tuple[Button, ...]:
 
 
 class RasaClient:
-    """Rasa's REST channel (customer messages) and token-protected HTTP API (transcripts)."""
+    """Rasa's REST channel (customer messages) and token-protected HTTP API (transcripts).
 
-    def __init__(self, base_url: str, token: str, timeout: float = 30) -> None:
-        self.base_url = base_url.rstrip("/")
+    With several Rasa processes, each conversation always goes to the same one (a hash of
+    its id): its messages stay in order and that process's tracker cache stays true.
+    """
+
+    def __init__(self, base_urls: Sequence[str], token: str, timeout: float = 30) -> None:
+        self.base_urls = [url.rstrip("/") for url in base_urls]
         self.token = token
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: aiohttp.ClientSession | None = None
+
+    def base_url(self, sender: str = "") -> str:
+        """The Rasa process of a conversation (any one for no conversation)."""
+        return self.base_urls[zlib.crc32(sender.encode()) % len(self.base_urls)]
 
     async def start(self) -> None:
         self._session = aiohttp.ClientSession(timeout=self.timeout)
@@ -52,11 +61,13 @@ class RasaClient:
         assert self._session is not None, "RasaClient.start() not called"
         return self._session
 
-    async def _call(self, method: str, path: str, body: Any = None, api: bool = True) -> Any:
-        """One request to Rasa (``api``: the token-protected HTTP API); its JSON answer."""
+    async def _call(self, method: str, path: str, body: Any = None, api: bool = True,
+                    sender: str = "") -> Any:
+        """One request to the conversation's Rasa (``api``: the token-protected HTTP API);
+        its JSON answer."""
         params = {"token": self.token} if api else None
         try:
-            async with self.session.request(method, f"{self.base_url}{path}", params=params,
+            async with self.session.request(method, f"{self.base_url(sender)}{path}", params=params,
                                             json=body) as response:
                 response.raise_for_status()
                 return await response.json()
@@ -66,7 +77,7 @@ class RasaClient:
     async def send(self, sender: str, text: str) -> list[tuple[str, tuple[Button, ...]]]:
         """The bot's replies (text, buttons) to one customer message."""
         return _replies(await self._call("POST", "/webhooks/rest/webhook",
-                                         {"sender": sender, "message": text}, api=False))
+                                         {"sender": sender, "message": text}, api=False, sender=sender))
 
     async def transcript(self, sender: str, menu: tuple[Button, ...] = ()) -> list[Turn]:
         """Customer and bot messages of the conversation, oldest first.
@@ -86,15 +97,16 @@ class RasaClient:
 
     async def tracker(self, sender: str) -> dict[str, Any]:
         """The raw tracker (events, slots) through the token-protected HTTP API."""
-        return await self._call("GET", f"/conversations/{sender}/tracker")
+        return await self._call("GET", f"/conversations/{sender}/tracker", sender=sender)
 
     async def append(self, sender: str, events: list[dict[str, Any]]) -> None:
         """Add events to the conversation (an agent's message, ``resume``)."""
-        await self._call("POST", f"/conversations/{sender}/tracker/events", events)
+        await self._call("POST", f"/conversations/{sender}/tracker/events", events, sender=sender)
 
     async def execute(self, sender: str, action: str) -> list[tuple[str, tuple[Button, ...]]]:
         """Run one action in the conversation (the bot's turn); its messages."""
-        result = await self._call("POST", f"/conversations/{sender}/execute", {"name": action})
+        result = await self._call("POST", f"/conversations/{sender}/execute", {"name": action},
+                                  sender=sender)
         return _replies(result.get("messages"))
 
     async def intent(self, text: str) -> tuple[str, float]:
@@ -103,9 +115,13 @@ class RasaClient:
         return str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)
 
     async def ready(self) -> bool:
+        """Whether every Rasa process answers."""
         try:
-            async with self.session.get(f"{self.base_url}/") as response:
-                return response.status == 200
+            for url in self.base_urls:
+                async with self.session.get(f"{url}/") as response:
+                    if response.status != 200:
+                        return False
+            return True
         except (aiohttp.ClientError, TimeoutError):
             return False
 
