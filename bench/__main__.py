@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import platform
+import random
 import shutil
 import socket
 import subprocess
@@ -39,18 +40,31 @@ def say(message: str) -> None:
     print(f"[bench] {message}", flush=True)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def free_ports(count: int) -> int:
+    """The first of ``count`` consecutive free local ports."""
+    rng = random.Random()
+    while True:
+        first = rng.randrange(20000, 60000)
+        probes = [socket.socket() for _ in range(count)]
+        try:
+            for offset, probe in enumerate(probes):
+                probe.bind(("127.0.0.1", first + offset))
+            return first
+        except OSError:
+            continue
+        finally:
+            for probe in probes:
+                probe.close()
 
 
 def bench_settings(base: Settings, scratch: Path) -> Settings:
     """Fresh stores and free ports; rate limits far above what simulated customers send."""
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
+    first = free_ports(base.rasa_workers + 2)   # Rasa's, then the action server's and the gateway's
     return replace(base, data_dir=scratch, tickets_url=f"sqlite:///{scratch / 'tickets.db'}",
-                   rasa_port=free_port(), action_port=free_port(), gateway_port=free_port(),
+                   rasa_port=first, action_port=first + base.rasa_workers,
+                   gateway_port=first + base.rasa_workers + 1,
                    rate_per_session="100000/1", rate_per_ip="100000/1", allowed_origins=())
 
 
@@ -107,14 +121,16 @@ def serve(stack: Stack, path: str, url: str, levels: list[int], messages: int,
 
 
 def serving(base: Settings, paths: list[str], levels: list[int], messages: int,
-            questions: list[str]) -> dict[str, Any]:
+            questions: list[str], retrain: bool) -> dict[str, Any]:
     results: dict[str, Any] = {}
     stacks: dict[str, Callable[[Settings, Path], Any]] = {"project": project_stack, "stock": stock_stack}
     for which in ("project", "stock"):
         wanted = [p for p in paths if PATHS[p][0] == which]
         if not wanted:
             continue
-        model = models.project_model(base) if which == "project" else models.stock_model(base)
+        if retrain:
+            say(f"training the {which} model (timed)...")
+        model = (models.project_model if which == "project" else models.stock_model)(base, retrain)
         settings = bench_settings(base, base.data_dir / "bench" / f"run-{which}")
         say(f"starting the {which} stack ({model.name})...")
         with stacks[which](settings, model) as stack:
@@ -151,6 +167,8 @@ def main() -> None:
                         help="NLU systems to score; 'all' adds every pipeline of bench/nlu_configs/")
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--accuracy-only", action="store_true")
+    parser.add_argument("--retrain", action="store_true",
+                        help="train the served models again, to time training on a quiet machine")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports" / "bench")
     args = parser.parse_args()
     if args.smoke:
@@ -169,7 +187,7 @@ def main() -> None:
     if not args.accuracy_only:
         questions = [text for text, _ in read_heldout(base.root / "tests" / "data" / "faq_heldout.yml")]
         report["serving"] = serving(base, args.paths.split(","), [int(u) for u in args.users.split(",")],
-                                    args.messages, questions)
+                                    args.messages, questions, args.retrain)
     report["seconds"] = round(time.monotonic() - started)
     (args.out / "bench.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     (args.out / "bench.md").write_text(markdown(report))

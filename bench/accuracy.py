@@ -35,6 +35,7 @@ import shutil
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -265,6 +266,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    warnings.filterwarnings("ignore")  # Rasa's and its dependencies' deprecation notices
     logging.basicConfig(level=logging.ERROR)
     for noisy in ("rasa", "tensorflow", "absl"):
         logging.getLogger(noisy).setLevel(logging.ERROR)

@@ -33,11 +33,18 @@ def training_seconds(model: Path) -> float | None:
     return json.loads(record.read_text())["training_seconds"] if record.exists() else None
 
 
-def project_model(settings: Settings) -> Path:
+def _forget(model: Path) -> None:
+    model.unlink(missing_ok=True)
+    _record(model).unlink(missing_ok=True)
+
+
+def project_model(settings: Settings, retrain: bool = False) -> Path:
     """The project's model for the current inputs (trained and timed if missing)."""
     from bot.training import model_path
 
     target = model_path(settings)
+    if retrain:
+        _forget(target)
     if target.exists():
         return target
     started = time.monotonic()
@@ -46,13 +53,15 @@ def project_model(settings: Settings) -> Path:
     return model
 
 
-def stock_model(settings: Settings) -> Path:
+def stock_model(settings: Settings, retrain: bool = False) -> Path:
     """Stock Rasa's model of the same domain and data (trained and timed if missing)."""
     digest = hashlib.sha256(STOCK_CONFIG.read_bytes())
     for path in input_files(settings.root):
         if path.name != "config.yml":
             digest.update(path.relative_to(settings.root).as_posix().encode() + path.read_bytes())
     target = settings.models_dir / f"bench-stock-{digest.hexdigest()[:16]}.tar.gz"
+    if retrain:
+        _forget(target)
     if target.exists():
         return target
     with tempfile.TemporaryDirectory() as scratch:
