@@ -10,13 +10,9 @@ import asyncio
 import json
 import os
 import platform
-import random
-import shutil
-import socket
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
@@ -24,7 +20,7 @@ from typing import Any, Callable
 from bench import models
 from bench.load import LoadResult, conversation, run_load
 from bench.report import markdown
-from bench.stack import Stack, project_stack, stock_stack
+from bench.stack import Stack, bench_settings, project_stack, stock_stack
 from bot.corpus.build import read_heldout
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.training import rasa_environment
@@ -38,34 +34,6 @@ PATHS = {  # path -> (which stack, which client)
 
 def say(message: str) -> None:
     print(f"[bench] {message}", flush=True)
-
-
-def free_ports(count: int) -> int:
-    """The first of ``count`` consecutive free local ports."""
-    rng = random.Random()
-    while True:
-        first = rng.randrange(20000, 60000)
-        probes = [socket.socket() for _ in range(count)]
-        try:
-            for offset, probe in enumerate(probes):
-                probe.bind(("127.0.0.1", first + offset))
-            return first
-        except OSError:
-            continue
-        finally:
-            for probe in probes:
-                probe.close()
-
-
-def bench_settings(base: Settings, scratch: Path) -> Settings:
-    """Fresh stores and free ports; rate limits far above what simulated customers send."""
-    shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir(parents=True)
-    first = free_ports(base.rasa_workers + 2)   # Rasa's, then the action server's and the gateway's
-    return replace(base, data_dir=scratch, tickets_url=f"sqlite:///{scratch / 'tickets.db'}",
-                   rasa_port=first, action_port=first + base.rasa_workers,
-                   gateway_port=first + base.rasa_workers + 1,
-                   rate_per_session="100000/1", rate_per_ip="100000/1", allowed_origins=())
 
 
 def accuracy(settings: Settings, folds: int, systems: str, out: Path) -> dict:

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from bot.settings import Settings
-from bot.training import TrainingError, ensure_model, input_files, rasa_environment
+from bot.training import TrainingError, ensure_model, input_files, model_path, rasa_environment
 
 BENCH_DIR = Path(__file__).resolve().parent
 STOCK_CONFIG = BENCH_DIR / "stock" / "config.yml"
@@ -40,8 +40,6 @@ def _forget(model: Path) -> None:
 
 def project_model(settings: Settings, retrain: bool = False) -> Path:
     """The project's model for the current inputs (trained and timed if missing)."""
-    from bot.training import model_path
-
     target = model_path(settings)
     if retrain:
         _forget(target)

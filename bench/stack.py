@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import os
+import random
+import shutil
+import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator
 
@@ -14,6 +17,34 @@ from bot.services import Service, api_token, spawn, start_action_server, start_g
 from bot.settings import Settings
 
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def free_ports(count: int) -> int:
+    """The first of ``count`` consecutive free local ports."""
+    rng = random.Random()
+    while True:
+        first = rng.randrange(20000, 60000)
+        probes = [socket.socket() for _ in range(count)]
+        try:
+            for offset, probe in enumerate(probes):
+                probe.bind(("127.0.0.1", first + offset))
+            return first
+        except OSError:
+            continue
+        finally:
+            for probe in probes:
+                probe.close()
+
+
+def bench_settings(base: Settings, scratch: Path) -> Settings:
+    """Fresh stores and free ports; rate limits far above what simulated customers send."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    first = free_ports(base.rasa_workers + 2)   # Rasa's, then the action server's and the gateway's
+    return replace(base, data_dir=scratch, tickets_url=f"sqlite:///{scratch / 'tickets.db'}",
+                   rasa_port=first, action_port=first + base.rasa_workers,
+                   gateway_port=first + base.rasa_workers + 1,
+                   rate_per_session="100000/1", rate_per_ip="100000/1", allowed_origins=())
 
 
 def _children() -> dict[int, list[int]]:
