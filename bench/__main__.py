@@ -141,6 +141,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.smoke:
         args.folds, args.systems, args.paths, args.users, args.messages = 2, "tfidf_linear", "gateway,rest", "1,3", 36
+    if args.retrain:
+        os.environ["RASA_MAX_CACHE_SIZE"] = "0"   # time a real training, not Rasa's cache
     base = load_settings()
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()

@@ -200,7 +200,7 @@ def run_key(system: str, train: Sequence[Example], test: Sequence[Example]) -> s
     else:
         text = config.read_text()
         digest.update(text.encode())
-        for module in set(re.findall(r"name: (bot\.[\w.]+)\.\w+", text)) | {"bot.answering"}:
+        for module in sorted(set(re.findall(r"name: (bot\.[\w.]+)\.\w+", text)) | {"bot.answering"}):
             digest.update((ROOT / (module.replace(".", "/") + ".py")).read_bytes())
     digest.update(json.dumps([list(train), list(test)], ensure_ascii=False).encode())
     return digest.hexdigest()[:20]
@@ -266,6 +266,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ["RASA_MAX_CACHE_SIZE"] = "0"   # train every model afresh (Rasa caches components)
     warnings.filterwarnings("ignore")  # Rasa's and its dependencies' deprecation notices
     logging.basicConfig(level=logging.ERROR)
     for noisy in ("rasa", "tensorflow", "absl"):

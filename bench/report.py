@@ -72,16 +72,15 @@ def markdown(report: dict[str, Any]) -> str:
                   f"held-out split: {acc['heldout_examples']} unseen FAQ paraphrases; "
                   f"{acc['folds']}-fold stratified cross-validation, predictions pooled. "
                   "Top label before fallback thresholds; 95% intervals (Wilson, bootstrap).", "",
-                  "| system | held-out accuracy | held-out macro F1 | k-fold accuracy | k-fold macro F1 | training (s) |",
-                  "|---|---|---|---|---|---:|"]
+                  "| system | held-out accuracy | held-out macro F1 | k-fold accuracy | k-fold macro F1 |",
+                  "|---|---|---|---|---|"]
         for name, s in acc["systems"].items():
             held, fold = s["heldout"], s.get("kfold")
             lines.append(
                 f"| {SYSTEM_NAMES.get(name, name)} | {_ci(held['accuracy'], held['accuracy_ci95'])} | "
                 f"{_ci(held['macro_f1'], held['macro_f1_ci95'])} | "
-                + (f"{_ci(fold['accuracy'], fold['accuracy_ci95'])} | {_ci(fold['macro_f1'], fold['macro_f1_ci95'])} | "
-                   if fold else "– | – | ")
-                + f"{held['training_seconds']:.0f} |")
+                + (f"{_ci(fold['accuracy'], fold['accuracy_ci95'])} | {_ci(fold['macro_f1'], fold['macro_f1_ci95'])} |"
+                   if fold else "– | – |"))
         lines.append("")
     if report.get("serving"):
         lines += ["## Serving", "",
