@@ -28,5 +28,7 @@ def test_the_benchmark_smoke_run(trained_model: Path, test_settings: Settings, t
         assert [level["users"] for level in levels] == [1, 3]
         # every simulated message was answered: the load really went through the assistant
         assert all(level["messages"] > 0 and level["errors"] == 0 for level in levels), levels
+        # and the simulated request flow reached its ticket reference (the script is realistic)
+        assert levels[0]["requests_filed"] == levels[0]["conversations"] > 0, levels
     assert (tmp_path / "out" / "latency.png").stat().st_size > 10_000
     assert "| gateway socket (project) | 3 |" in (tmp_path / "out" / "bench.md").read_text()
