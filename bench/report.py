@@ -45,10 +45,14 @@ def targets(report: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
         best_baseline = max(s["heldout"]["accuracy"] for n, s in systems.items() if n in BASELINES)
         rows.append(("held-out accuracy ≥ best baseline", f"{project:.3f} vs {best_baseline:.3f}",
                      project >= best_baseline))
+        f1 = systems["project"]["heldout"]["macro_f1"]
+        best = max(s["heldout"]["macro_f1"] for s in systems.values())
+        rows.append(("held-out macro F1 within 1 point of the best measured", f"{f1:.3f} vs best {best:.3f}",
+                     f1 >= best - 0.01))
         if all("kfold" in s for s in systems.values()):
             f1 = systems["project"]["kfold"]["macro_f1"]
             best = max(s["kfold"]["macro_f1"] for s in systems.values())
-            rows.append(("k-fold macro F1 within 1 point of the best", f"{f1:.3f} vs best {best:.3f}",
+            rows.append(("also on k-fold cross-validation", f"{f1:.3f} vs best {best:.3f}",
                          f1 >= best - 0.01))
     project_stack = report.get("serving", {}).get("gateway")
     if project_stack:
