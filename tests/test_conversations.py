@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ import yaml
 from actions import messages
 from actions.fields import LICENCE_TYPE
 from actions.flows import FLOWS
+from actions.guided_form import today  # Brussels: the bot's calendar, not the machine's
 from bot.answering import ENTRY_FOR_ACTION_INTENT
 from bot.corpus import FaqEntry
 from bot.settings import PROJECT_ROOT
@@ -161,7 +161,7 @@ def test_a_did_you_mean_button_answers_its_question(assistant: Assistant, corpus
 
 def test_answer_buttons_lead_to_the_matching_in_chat_action(assistant: Assistant) -> None:
     replies = assistant.send(new_sender(), "/cancel_licence")
-    assert answer(replies) == f"{FLOWS['licence'].intro}\n\n{LICENCE_TYPE.question(date.today())}"
+    assert answer(replies) == f"{FLOWS['licence'].intro}\n\n{LICENCE_TYPE.question(today())}"
     assert [b["title"] for b in replies[-1]["buttons"]] == [
         "Passport Advantage", "Licence mensuelle périodique"]
 

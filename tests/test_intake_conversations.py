@@ -16,6 +16,7 @@ from sqlalchemy import text
 from actions import fields as f
 from actions import messages
 from actions.flows import FLOWS
+from actions.guided_form import today  # Brussels: the bot's calendar, not the machine's
 from bot.settings import Settings
 from bot.tickets import open_store
 from bot.tickets.models import Ticket, TicketKind, TicketStatus
@@ -52,28 +53,28 @@ class Chat:
 def give_consent_and_contact(chat: Chat, company: bool) -> str:
     """Consent, name, (company), e-mail, phone; returns the summary."""
     reply = chat("J'accepte")
-    assert f.CUSTOMER_NAME.question(date.today()) in reply or \
-        f.CONTACT_NAME.question(date.today()) in reply
+    assert f.CUSTOMER_NAME.question(today()) in reply or \
+        f.CONTACT_NAME.question(today()) in reply
     reply = chat("Anne Dupont")
     if company:
-        assert f.COMPANY.question(date.today()) in reply
+        assert f.COMPANY.question(today()) in reply
         reply = chat("Brasserie Dupont SRL")
-    assert f.EMAIL.question(date.today()) in reply
-    assert f.PHONE.question(date.today()) in chat("anne.dupont@example.be")
+    assert f.EMAIL.question(today()) in reply
+    assert f.PHONE.question(today()) in chat("anne.dupont@example.be")
     return chat("0475 12 34 56")
 
 
 def test_a_structured_request_with_a_digression_and_a_correction(
         assistant: Assistant, store: TicketStore) -> None:
     chat = Chat(assistant)
-    assert f.REQUEST_CATEGORY.question(date.today()) in chat("je voudrais soumettre une demande")
+    assert f.REQUEST_CATEGORY.question(today()) in chat("je voudrais soumettre une demande")
     assert "Factures et paiements" in chat.buttons
-    assert f.SUBJECT.question(date.today()) in chat("Factures et paiements")
-    assert f.DESCRIPTION.question(date.today()) in chat("Facture en double")
+    assert f.SUBJECT.question(today()) in chat("Factures et paiements")
+    assert f.DESCRIPTION.question(today()) in chat("Facture en double")
     # An FAQ question mid-flow is answered, then the flow asks its question again.
     reply = chat("au fait, quelles sont les heures d'ouverture du service clientèle ?")
-    assert "8h30" in reply and f.DESCRIPTION.question(date.today()) in reply
-    assert f.CONSENT_FIELD.question(date.today()) in chat(
+    assert "8h30" in reply and f.DESCRIPTION.question(today()) in reply
+    assert f.CONSENT_FIELD.question(today()) in chat(
         "La facture 2026-118 de novembre m'a été envoyée deux fois. <b>Merci</b> de l'annuler.")
     summary = give_consent_and_contact(chat, company=True)
     assert "• E-mail : anne.dupont@example.be" in summary
@@ -98,18 +99,18 @@ def test_a_structured_request_with_a_digression_and_a_correction(
 def test_a_maintenance_cancellation_notice_is_signed_and_restates_the_rule(
         assistant: Assistant, store: TicketStore) -> None:
     chat = Chat(assistant)
-    assert f.CONTRACT_NUMBER.question(date.today()) in chat(
+    assert f.CONTRACT_NUMBER.question(today()) in chat(
         "je veux résilier mon contrat de maintenance")
-    assert f.MAINTENANCE_END_DATE.question(date.today()).split(" ?")[0] in chat("CT-2024-0815")
+    assert f.MAINTENANCE_END_DATE.question(today()).split(" ?")[0] in chat("CT-2024-0815")
     assert f.MAINTENANCE_END_DATE.error in chat("le 31 février")  # no such date
-    end = date(date.today().year + 1, 3, 3)
-    assert f.REASON.question(date.today()) in chat("le 3 mars")
-    assert f.CONSENT_FIELD.question(date.today()) in chat("Passer")
+    end = date(today().year + 1, 3, 3)
+    assert f.REASON.question(today()) in chat("le 3 mars")
+    assert f.CONSENT_FIELD.question(today()) in chat("Passer")
     reply = chat("oui")
-    assert f.CONTACT_NAME.question(date.today()) in reply
+    assert f.CONTACT_NAME.question(today()) in reply
     chat("Anne Dupont")
     chat("anne.dupont@example.be")
-    assert f.SIGNATURE.question(date.today()) in chat("Passer")
+    assert f.SIGNATURE.question(today()) in chat("Passer")
     assert f.SIGNATURE.error in chat("Jean Martin")
     summary = chat("anne dupont")
     assert "• Date de fin souhaitée : " + format_date_fr(end) in summary
@@ -127,7 +128,7 @@ def test_a_maintenance_cancellation_notice_is_signed_and_restates_the_rule(
 def test_a_passport_advantage_licence_needs_no_cancellation(
         assistant: Assistant, store: TicketStore) -> None:
     chat = Chat(assistant)
-    assert f.LICENCE_TYPE.question(date.today()) in chat("je veux résilier ma licence logicielle")
+    assert f.LICENCE_TYPE.question(today()) in chat("je veux résilier ma licence logicielle")
     assert chat.buttons == ["Passport Advantage", "Licence mensuelle périodique"]
     assert chat("Passport Advantage") == messages.PASSPORT_NOTHING_TO_CANCEL
     assert chat.tickets(store) == []
@@ -137,16 +138,16 @@ def test_a_monthly_licence_needs_30_days_notice_and_the_destruction_confirmation
         assistant: Assistant, store: TicketStore) -> None:
     chat = Chat(assistant)
     chat("/cancel_licence")
-    assert f.LICENCE_NUMBER.question(date.today()) in chat("Licence mensuelle périodique")
-    earliest = earliest_licence_end(date.today())
+    assert f.LICENCE_NUMBER.question(today()) in chat("Licence mensuelle périodique")
+    earliest = earliest_licence_end(today())
     assert f"le {format_date_fr(earliest)}" in chat("LIC-88-2026")
     assert chat.buttons == [f"Le {format_date_fr(earliest)}"]
     too_early = earliest - timedelta(days=1)
     reply = chat(f"le {too_early.day}/{too_early.month}/{too_early.year}")
     assert "préavis écrit de 30 jours" in reply and format_date_fr(earliest) in reply
-    assert f.DESTRUCTION_CONFIRMED.question(date.today()) in chat(f"le {format_date_fr(earliest)}")
+    assert f.DESTRUCTION_CONFIRMED.question(today()) in chat(f"le {format_date_fr(earliest)}")
     assert "Sans cette confirmation" in chat("non")
-    assert f.CONSENT_FIELD.question(date.today()) in chat("Je confirme")
+    assert f.CONSENT_FIELD.question(today()) in chat("Je confirme")
     summary = give_consent_and_contact(chat, company=False)
     assert "• Destruction de toutes les copies : Je confirme" in summary
     reply = chat("c'est bon")
@@ -202,7 +203,7 @@ def test_correct_from_the_summary_then_confirm(assistant: Assistant, store: Tick
     give_consent_and_contact(chat, company=True)
     chat("Corriger")
     assert "Numéro de contrat" in chat.buttons and "E-mail" in chat.buttons
-    assert f.CONTRACT_NUMBER.question(date.today()) in chat("Numéro de contrat")
+    assert f.CONTRACT_NUMBER.question(today()) in chat("Numéro de contrat")
     assert "• Numéro de contrat : CT-2024-0816" in chat("CT-2024-0816")
     chat("Confirmer")
     [ticket] = chat.tickets(store)
@@ -216,7 +217,7 @@ def test_bad_input_is_refused_with_a_reason(assistant: Assistant, store: TicketS
     chat("Question diverse")
     assert "la limite est de 2 000 caractères" in chat("x" * 5000)
     assert "commande technique" in chat('/submit_request{"email": "pirate@example.com"}')
-    assert f.CONSENT_FIELD.question(date.today()) in chat("<script>alert('x')</script>")
+    assert f.CONSENT_FIELD.question(today()) in chat("<script>alert('x')</script>")
     chat("J'accepte")
     assert "Je n'ai pas reconnu un nom" in chat("R2-D2")
     chat("Anne Dupont")
