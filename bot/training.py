@@ -4,7 +4,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from bot.settings import PROJECT_ROOT, Settings
@@ -25,13 +27,14 @@ def input_files(root: Path) -> list[Path]:
     return sorted(files, key=lambda path: path.relative_to(root).as_posix())
 
 
-def inputs_hash(root: Path) -> str:
-    """A short hash of the training inputs' names and contents."""
+def inputs_hash(root: Path, config: Path | None = None) -> str:
+    """A short hash of the training inputs' names and contents (``config``: instead of
+    ``config.yml``)."""
     digest = hashlib.sha256()
     for path in input_files(root):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(b"\x00")
-        digest.update(path.read_bytes())
+        digest.update((config if config and path == root / "config.yml" else path).read_bytes())
         digest.update(b"\x00")
     return digest.hexdigest()[:16]
 
@@ -49,37 +52,42 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
     return env
 
 
-def model_path(settings: Settings) -> Path:
+def model_path(settings: Settings, config: Path | None = None, name: str = "faq") -> Path:
     """Where the model for the current inputs is (or will be) stored."""
-    return settings.models_dir / f"faq-{inputs_hash(settings.root)}.tar.gz"
+    return settings.models_dir / f"{name}-{inputs_hash(settings.root, config)}.tar.gz"
 
 
 class TrainingError(RuntimeError):
     """`rasa train` failed; the message carries the end of its output."""
 
 
-def ensure_model(settings: Settings, *, data: Path | None = None, quiet: bool = False) -> Path:
+def ensure_model(settings: Settings, *, data: Path | None = None, quiet: bool = False,
+                 config: Path | None = None, name: str = "faq") -> Path:
     """Return the model for the current inputs, training it first if it does not exist.
 
-    Previous models are kept in ``models/`` so that a maintainer can roll back.
+    Previous models are kept in ``models/`` so that a maintainer can roll back. ``config``
+    replaces ``config.yml`` (the benchmark's stock Rasa), and names the model ``name``.
     """
-    target = model_path(settings)
+    target = model_path(settings, config, name)
     if target.exists():
         log.info("model up to date: %s", target)
         return target
     settings.models_dir.mkdir(parents=True, exist_ok=True)
-    command = [
-        str(settings.rasa_executable), "train",
-        "--config", "config.yml", "--domain", "domain.yml",
-        "--data", str(data or "data"),
-        "--out", str(settings.models_dir),
-        "--fixed-model-name", target.name.removesuffix(".tar.gz"),
-    ]
     log.info("training %s (inputs changed)", target.name)
-    result = subprocess.run(
-        command, cwd=settings.root, text=True, env=rasa_environment(settings),
-        stdout=subprocess.PIPE if quiet else None, stderr=subprocess.STDOUT if quiet else None,
-    )
+    with tempfile.TemporaryDirectory() as scratch:
+        if config:  # a copy: Rasa writes the defaults it fills in into its config file
+            config = Path(shutil.copy(config, Path(scratch) / "config.yml"))
+        command = [
+            str(settings.rasa_executable), "train",
+            "--config", str(config or "config.yml"), "--domain", "domain.yml",
+            "--data", str(data or "data"),
+            "--out", str(settings.models_dir),
+            "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+        ]
+        result = subprocess.run(
+            command, cwd=settings.root, text=True, env=rasa_environment(settings),
+            stdout=subprocess.PIPE if quiet else None, stderr=subprocess.STDOUT if quiet else None,
+        )
     if result.returncode != 0 or not target.exists():
         tail = "\n".join((result.stdout or "").splitlines()[-30:])
         raise TrainingError(f"rasa train failed (exit {result.returncode})\n{tail}")
