@@ -20,10 +20,13 @@ PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 def free_ports(count: int) -> int:
-    """The first of ``count`` consecutive free local ports."""
+    """The first of ``count`` consecutive free local ports, below the kernel's ephemeral
+    range (so that no outgoing connection takes one between this check and the server)."""
+    ephemeral = Path("/proc/sys/net/ipv4/ip_local_port_range")
+    lowest = int(ephemeral.read_text().split()[0]) if ephemeral.exists() else 32768
     rng = random.Random()
     while True:
-        first = rng.randrange(20000, 60000)
+        first = rng.randrange(10000, lowest - count)
         probes = [socket.socket() for _ in range(count)]
         try:
             for offset, probe in enumerate(probes):
@@ -59,8 +62,8 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def _tree(pid: int) -> list[int]:
-    tree, found, todo = _children(), [], [pid]
+def _tree(pid: int, tree: dict[int, list[int]]) -> list[int]:
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
         found.append(current)
@@ -68,10 +71,10 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def rss_mb(pid: int) -> float:
+def rss_mb(pid: int, tree: dict[int, list[int]]) -> float:
     """Resident memory of a process and its descendants, in MB (shared pages counted in full)."""
     total = 0
-    for current in _tree(pid):
+    for current in _tree(pid, tree):
         try:
             total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * PAGE_KB
         except (OSError, IndexError, ValueError):
@@ -79,10 +82,10 @@ def rss_mb(pid: int) -> float:
     return round(total / 1024, 1)
 
 
-def pss_mb(pid: int) -> float:
+def pss_mb(pid: int, tree: dict[int, list[int]]) -> float:
     """Proportional resident memory (pages shared with other processes split among them), MB."""
     total = 0
-    for current in _tree(pid):
+    for current in _tree(pid, tree):
         try:
             for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
@@ -101,10 +104,12 @@ class Stack:
     stack_ready_seconds: float = 0.0
 
     def rss(self) -> dict[str, float]:
-        return {s.name: rss_mb(s.process.pid) for s in self.services}
+        tree = _children()   # one scan of /proc per sample: the sampler shares the cores
+        return {s.name: rss_mb(s.process.pid, tree) for s in self.services}
 
     def pss(self) -> dict[str, float]:
-        return {s.name: pss_mb(s.process.pid) for s in self.services}
+        tree = _children()
+        return {s.name: pss_mb(s.process.pid, tree) for s in self.services}
 
     def check_alive(self) -> None:
         for service in self.services:
