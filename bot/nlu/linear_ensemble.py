@@ -91,19 +91,21 @@ class LinearEnsemble(GraphComponent):
         selector = ((message.get("response_selector") or {}).get(FAQ) or {})
         answers = _normalised({a["intent_response_key"]: float(a["confidence"])
                                for a in selector.get("ranking") or []})
-        scores = {label: (1 - weight) * rasa.get(label, 0.0) + weight * p
-                  for label, p in linear.items() if not label.startswith(f"{FAQ}/")}
+        intents: Dict[str, float] = {}
+        answer_scores: Dict[str, float] = {}
         for label, p in linear.items():
             if label.startswith(f"{FAQ}/"):
-                scores[label] = (1 - weight) * rasa.get(FAQ, 0.0) * answers.get(label, 0.0) + weight * p
-        faq_total = sum(v for k, v in scores.items() if k.startswith(f"{FAQ}/"))
-        intents = {k: v for k, v in scores.items() if not k.startswith(f"{FAQ}/")} | {FAQ: faq_total}
+                answer_scores[label] = (1 - weight) * rasa.get(FAQ, 0.0) * answers.get(label, 0.0) + weight * p
+            else:
+                intents[label] = (1 - weight) * rasa.get(label, 0.0) + weight * p
+        faq_total = sum(answer_scores.values())
+        intents[FAQ] = faq_total
         ranking = sorted(({"name": k, "confidence": v} for k, v in intents.items()),
                          key=lambda i: -i["confidence"])[:10]
         message.set(INTENT, dict(ranking[0]), add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         if selector and faq_total > 0:
-            ranked = sorted(((k, v / faq_total) for k, v in scores.items() if k.startswith(f"{FAQ}/")),
+            ranked = sorted(((k, v / faq_total) for k, v in answer_scores.items()),
                             key=lambda kv: -kv[1])[:10]
             best, confidence = ranked[0]
             response = dict(selector.get("response") or {})
