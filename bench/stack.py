@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import os
-import random
 import shutil
-import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -13,30 +11,11 @@ from pathlib import Path
 from typing import Iterator
 
 from bench.models import BENCH_DIR
-from bot.services import Service, api_token, spawn, start_action_server, start_gateway, start_rasa_workers
+from bot.services import (Service, api_token, free_ports, spawn, start_action_server, start_gateway,
+                          start_rasa_workers)
 from bot.settings import Settings
 
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
-
-
-def free_ports(count: int) -> int:
-    """The first of ``count`` consecutive free local ports, below the kernel's ephemeral
-    range (so that no outgoing connection takes one between this check and the server)."""
-    ephemeral = Path("/proc/sys/net/ipv4/ip_local_port_range")
-    lowest = int(ephemeral.read_text().split()[0]) if ephemeral.exists() else 32768
-    rng = random.Random()
-    while True:
-        first = rng.randrange(10000, lowest - count)
-        probes = [socket.socket() for _ in range(count)]
-        try:
-            for offset, probe in enumerate(probes):
-                probe.bind(("127.0.0.1", first + offset))
-            return first
-        except OSError:
-            continue
-        finally:
-            for probe in probes:
-                probe.close()
 
 
 def bench_settings(base: Settings, scratch: Path) -> Settings:

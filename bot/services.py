@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import ctypes
 import os
+import random
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -56,6 +58,34 @@ class Service:
                 self.process.kill()
                 self.process.wait()
         self._log.close()
+
+
+_handed_out: set[int] = set()
+
+
+def free_ports(count: int = 1) -> int:
+    """The first of ``count`` consecutive free local ports, below the kernel's ephemeral
+    range (so that no outgoing connection takes one while a server is still starting, as
+    Rasa is for ten seconds before it binds) and not handed out before by this process."""
+    ephemeral = Path("/proc/sys/net/ipv4/ip_local_port_range")
+    lowest = int(ephemeral.read_text().split()[0]) if ephemeral.exists() else 32768
+    rng = random.Random()
+    while True:
+        first = rng.randrange(10000, lowest - count)
+        ports = set(range(first, first + count))
+        if ports & _handed_out:
+            continue
+        probes = [socket.socket() for _ in ports]
+        try:
+            for port, probe in zip(sorted(ports), probes):
+                probe.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            for probe in probes:
+                probe.close()
+        _handed_out.update(ports)
+        return first
 
 
 def service_environment(settings: Settings) -> dict[str, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
-import socket
 import urllib.request
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 import yaml
 
 from bot.corpus import FaqEntry, load_corpus
-from bot.services import Service, start_action_server, start_gateway, start_rasa
+from bot.services import Service, free_ports, start_action_server, start_gateway, start_rasa
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.training import ensure_model
 
@@ -51,9 +50,7 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_ports(1)
 
 
 @pytest.fixture(scope="session")
