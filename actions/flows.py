@@ -13,7 +13,7 @@ from typing import Any, Callable, Mapping
 
 from actions import fields as f
 from actions.fields import Field
-from bot.tickets.models import TicketKind
+from bot.facts import TicketKind
 from bot.tickets.store import NewTicket
 
 Slots = Mapping[str, Any]

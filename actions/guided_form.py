@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from abc import ABC, abstractmethod
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any, Mapping
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -29,7 +29,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import messages
 from actions.fields import Field, Invalid
-from bot.handoff.hours import BRUSSELS
+from bot.settings import load_settings
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +63,13 @@ _CORRECTION = re.compile(
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    """The service's clock (``FAQBOT_CLOCK`` in tests and demonstrations)."""
+    return load_settings().clock.now()
 
 
 def today() -> date:
     """Today in Brussels, the service's calendar."""
-    return now().astimezone(BRUSSELS).date()
+    return load_settings().clock.today()
 
 
 def answers_the_question(tracker: Tracker) -> bool:

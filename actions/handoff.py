@@ -18,17 +18,19 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import messages
 from actions.clarify import ACTION_NAME as CLARIFY
-from actions.ticket_store import rate_handoff, request_handoff
+from actions.stores import rate_handoff, request_handoff
+from bot.db.tables import HandoffReason
 from bot.handoff import hours
+from bot.settings import load_settings
 
 log = logging.getLogger(__name__)
 
 
-def handoff_reason(tracker: Tracker) -> str:
+def handoff_reason(tracker: Tracker) -> HandoffReason:
     """Why the customer is handed over: asked, not understood, a failing flow, not helped."""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     if intent == "answer_not_helpful":
-        return "not_helpful"
+        return HandoffReason.NOT_HELPFUL
     last_turn: list[str] = []  # what the bot said in reply to the previous message
     events = list(tracker.events)
     latest_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=0)
@@ -38,10 +40,10 @@ def handoff_reason(tracker: Tracker) -> str:
         if event.get("event") == "bot":
             last_turn.append(event.get("text") or "")
     if messages.ESCALATE in last_turn:
-        return "not_understood"
+        return HandoffReason.NOT_UNDERSTOOD
     if messages.FLOW_ESCALATE in last_turn:
-        return "validation"
-    return "asked"
+        return HandoffReason.VALIDATION
+    return HandoffReason.ASKED
 
 
 class ActionHandoff(Action):
@@ -53,8 +55,8 @@ class ActionHandoff(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         reason = handoff_reason(tracker)
-        prefix = messages.NOT_HELPFUL_SORRY + " " if reason == "not_helpful" else ""
-        now = hours.now()
+        prefix = messages.NOT_HELPFUL_SORRY + " " if reason is HandoffReason.NOT_HELPFUL else ""
+        now = load_settings().clock.now()
         if not hours.is_open(now):
             dispatcher.utter_message(text=prefix + messages.agents_away(hours.back_at(now)),
                                      buttons=messages.AGENTS_AWAY_BUTTONS)
@@ -66,7 +68,7 @@ class ActionHandoff(Action):
             dispatcher.utter_message(text=messages.HANDOFF_FAILED)
             return []
         log.info("conversation %s queued for an agent (%s, position %d)",
-                 tracker.sender_id, reason, position)
+                 tracker.sender_id, reason.value, position)
         dispatcher.utter_message(text=prefix + messages.queued(position),
                                  buttons=messages.LEAVE_QUEUE_BUTTONS)
         return [ConversationPaused()]

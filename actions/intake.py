@@ -22,7 +22,7 @@ from actions import messages
 from actions.fields import Field, Invalid
 from actions.flows import FLOW_FOR_INTENT, FLOWS, Flow
 from actions.guided_form import FAILURES_SLOT, FieldPrompt, GuidedFormValidation, now, today
-from actions.ticket_store import file_ticket
+from actions.stores import file_ticket
 from bot.validation import same_name
 
 log = logging.getLogger(__name__)

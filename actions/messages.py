@@ -6,8 +6,8 @@ these are uttered by actions only.
 """
 from __future__ import annotations
 
-from bot.handoff.hours import BRUSSELS
-from bot.tickets.models import Ticket
+from bot.db.tables import Ticket
+from bot.facts import SERVICE_TIMEZONE
 from bot.validation import format_date_fr
 
 PHONE_AND_HOURS = "+32 (0)2 339 23 45, du lundi au vendredi de 8h30 à 17h00"
@@ -62,7 +62,7 @@ STATUS_LABELS = {
 
 def status_report(ticket: Ticket) -> str:
     """« Votre demande DEM-… est en cours de traitement (dernière mise à jour : …). »"""
-    updated = ticket.updated_at.astimezone(BRUSSELS)
+    updated = ticket.updated_at.astimezone(SERVICE_TIMEZONE)
     return (f"Votre demande {ticket.reference} est {STATUS_LABELS[ticket.status.value]} "
             f"(dernière mise à jour : {format_date_fr(updated.date())} à "
             f"{updated:%H}h{updated:%M}).")
@@ -109,7 +109,7 @@ def corrected(label: str, value: str) -> str:
 def filed(flow: str, ticket: Ticket) -> str:
     """The confirmation that a flow's ticket is filed, with its reference and next steps."""
     if flow == "maintenance":
-        signed = ticket.signed_at.astimezone(BRUSSELS) if ticket.signed_at else None
+        signed = ticket.signed_at.astimezone(SERVICE_TIMEZONE) if ticket.signed_at else None
         when = f" le {format_date_fr(signed.date())} à {signed:%H}h{signed:%M}" if signed else ""
         return (
             f"Votre préavis de résiliation est enregistré sous la référence {ticket.reference}, "

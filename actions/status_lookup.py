@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import replace
 from typing import Any, Mapping
 
@@ -15,18 +14,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions import messages
 from actions.fields import EMAIL, Field
 from actions.guided_form import FAILURES_SLOT, FieldPrompt, GuidedFormValidation
-from actions.ticket_store import lookup
+from actions.stores import lookup
+from bot.facts import find_reference
 
 log = logging.getLogger(__name__)
 
-REFERENCE = re.compile(r"\b(DEM|RES|LIC|COP)[\s-]?(\d{4})[\s-]?(\d{6})\b", re.IGNORECASE)
 FLOW_SLOTS = ("request_reference", "lookup_email", FAILURES_SLOT)
-
-
-def find_reference(text: str) -> str | None:
-    """``DEM-2026-000042`` from whatever surrounds it ("ma demande dem 2026 000042 svp")."""
-    match = REFERENCE.search(text or "")
-    return f"{match[1].upper()}-{match[2]}-{match[3]}" if match else None
 
 
 QUESTIONS = [

@@ -102,7 +102,7 @@ def service_environment(settings: Settings) -> dict[str, str]:
         FAQBOT_RATE_PER_SESSION=settings.rate_per_session,
         FAQBOT_RATE_PER_IP=settings.rate_per_ip,
         FAQBOT_CORPUS_DIR=str(settings.corpus_dir),
-        FAQBOT_CLOCK=settings.clock,
+        FAQBOT_CLOCK=settings.clock.setting,
         FAQBOT_TRACKER_DB=str(settings.tracker_db),
         FAQBOT_DATA_DIR=str(settings.data_dir),
         FAQBOT_TICKETS_URL=settings.tickets_url,

@@ -5,6 +5,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.clock import Clock
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -26,7 +28,7 @@ class Settings:
     rate_per_session: str = "15/10"  # customer messages per seconds, per conversation
     rate_per_ip: str = "60/10"       # and per client address
     corpus_path: Path | None = None
-    clock: str = ""   # FAQBOT_CLOCK: a fixed "now" for the opening hours (tests, demos)
+    clock: Clock = Clock()   # FAQBOT_CLOCK: the time at start, for tests and demonstrations
 
     @property
     def gateway_url(self) -> str:
@@ -83,5 +85,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         rate_per_session=env.get("FAQBOT_RATE_PER_SESSION", "15/10"),
         rate_per_ip=env.get("FAQBOT_RATE_PER_IP", "60/10"),
         corpus_path=Path(env["FAQBOT_CORPUS_DIR"]) if env.get("FAQBOT_CORPUS_DIR") else None,
-        clock=env.get("FAQBOT_CLOCK", ""),
+        clock=Clock.parse(env.get("FAQBOT_CLOCK", "")),
     )

@@ -13,6 +13,7 @@ from typing import Any, Coroutine, Iterator, TypeVar
 import pytest
 import yaml
 
+from bot.clock import Clock
 from bot.corpus import FaqEntry, load_corpus
 from bot.services import Service, free_ports, start_action_server, start_gateway, start_rasa
 from bot.settings import PROJECT_ROOT, Settings, load_settings
@@ -68,7 +69,7 @@ def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         tickets_url=f"sqlite:///{data_dir / 'tickets.db'}",
         gateway_port=free_port(),
         corpus_path=corpus,
-        clock="2026-11-30T10:00:00+01:00",  # a Monday morning: agents are at work
+        clock=Clock.parse("2026-11-30T10:00:00+01:00"),  # a Monday morning: agents at work
     )
 
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.model
 
 
 def test_the_benchmark_smoke_run(trained_model: Path, test_settings: Settings, tmp_path: Path) -> None:
-    env = dict(os.environ, FAQBOT_DATA_DIR=str(tmp_path / "var"), FAQBOT_CLOCK=test_settings.clock)
+    env = dict(os.environ, FAQBOT_DATA_DIR=str(tmp_path / "var"), FAQBOT_CLOCK=test_settings.clock.setting)
     result = subprocess.run([sys.executable, "-m", "bench", "--smoke", "--out", str(tmp_path / "out")],
                             cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=900)
     print(result.stdout)

@@ -49,7 +49,7 @@ def test_operators_list_show_and_change_ticket_status(tmp_path: Path) -> None:
 
     from bot.settings import load_settings
     from bot.tickets import open_store
-    from bot.tickets.models import TicketKind
+    from bot.facts import TicketKind
     from bot.tickets.store import NewTicket
 
     env = dict(os.environ, FAQBOT_DATA_DIR=str(tmp_path))

@@ -11,10 +11,11 @@ import aiohttp
 import pytest
 
 from bot.handoff.agents import AgentStore
-from bot.handoff.hours import BRUSSELS
+from bot.db import open_database
+from bot.db.tables import HandoffReason, TicketStatus
+from bot.facts import SERVICE_TIMEZONE, TicketKind
 from bot.settings import Settings
 from bot.tickets import open_store
-from bot.tickets.models import TicketKind, TicketStatus
 from bot.tickets.store import NewTicket, TicketStore
 from tests.conftest import run_async
 
@@ -28,9 +29,9 @@ def store(gateway: Settings) -> TicketStore:
 
 
 @pytest.fixture
-def agent(store: TicketStore) -> str:
+def agent(gateway: Settings) -> str:
     username = f"agent{secrets.token_hex(4)}"
-    AgentStore(store.engine).add(username, "Léa Martin", PASSWORD)
+    AgentStore(open_database(gateway)).add(username, "Léa Martin", PASSWORD)
     return username
 
 
@@ -188,7 +189,7 @@ def test_a_wrong_answer_is_reviewed_and_exported_for_maintainers(
 
     sender = f"review-{secrets.token_hex(4)}"
     assistant.send(sender, "Comment activer un contrat ServicePac ?")
-    handoff = HandoffQueue(store.engine).request(sender, "not_helpful")
+    handoff = HandoffQueue(open_database(gateway)).request(sender, HandoffReason.NOT_HELPFUL)
 
     async def scenario() -> None:
         async with client() as http:
@@ -231,7 +232,7 @@ def test_past_conversations_are_found_by_reference_email_text_and_day(
     async def scenario() -> None:
         async with client() as http:
             await login(http, gateway.gateway_url, agent)
-            today = datetime.now(BRUSSELS).date().isoformat()
+            today = datetime.now(SERVICE_TIMEZONE).date().isoformat()
             for params in ({"q": reference}, {"q": f"{marker.upper()}@Example.be"},
                            {"q": marker}, {"q": marker, "day": today},
                            {"q": f"{marker} sur l'échéance"}):
@@ -254,7 +255,7 @@ def test_a_customer_message_with_markup_is_inert_in_the_queue_and_transcript(
     sender = f"markup-{secrets.token_hex(4)}"
     hostile = "<script>document.title='pwned'</script><b onmouseover=alert(1)>facture</b>"
     assistant.send(sender, hostile)
-    handoff = HandoffQueue(store.engine).request(sender, "asked")
+    handoff = HandoffQueue(open_database(gateway)).request(sender, HandoffReason.ASKED)
 
     async def scenario() -> list[str]:
         async with client() as http:

@@ -238,12 +238,12 @@ def test_the_history_comes_back_on_reconnect_with_button_titles(gateway: Setting
 
 @pytest.mark.parametrize("leave", ["button", "typed"])
 def test_a_waiting_customer_can_leave_the_queue(gateway: Settings, leave: str) -> None:
+    from bot.db import open_database
     from bot.handoff.queue import HandoffQueue
-    from bot.tickets import open_store
     from bot.web.customer import LEFT_QUEUE_TEXT
 
     session = secrets.token_hex(16)
-    queue = HandoffQueue(open_store(gateway).engine)
+    queue = HandoffQueue(open_database(gateway))
 
     async def scenario() -> None:
         http, customer, _ = await connect(gateway, session)

@@ -12,14 +12,13 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import messages
-from actions import ticket_store
+from actions import messages, stores
 from actions.handoff import ActionHandoff, ActionStoreRating
+from bot.db import make_engine, open_database, upgrade
+from bot.db.tables import HandoffReason, HandoffStatus
 from bot.handoff.agents import AgentStore
-from bot.handoff.models import HandoffStatus
 from bot.handoff.queue import HandoffConflict, HandoffQueue
-from bot.tickets.migrate import upgrade
-from bot.tickets.store import make_engine
+from bot.settings import load_settings
 from bot.web.transcript import lines, summary
 from tests.test_ticket_store import database_url  # noqa: F401  (the same two databases)
 from tests.conftest import run_async
@@ -85,12 +84,14 @@ def service_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hand
     url = f"sqlite:///{tmp_path / 'service.db'}"
     monkeypatch.setenv("FAQBOT_TICKETS_URL", url)
     monkeypatch.setenv("FAQBOT_DATA_DIR", str(tmp_path))
-    ticket_store._open_store.cache_clear()
-    ticket_store._queue.cache_clear()
+    stores._tickets.cache_clear()
+    stores._queue.cache_clear()
     upgrade(url)
-    yield HandoffQueue(make_engine(url))
-    ticket_store._open_store.cache_clear()
-    ticket_store._queue.cache_clear()
+    engine = make_engine(url)
+    yield HandoffQueue(engine)
+    engine.dispose()
+    stores._tickets.cache_clear()
+    stores._queue.cache_clear()
 
 
 def run_handoff(tracker: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -117,7 +118,7 @@ def test_outside_hours_the_customer_learns_when_agents_are_back(
 def test_in_hours_the_conversation_joins_the_queue_and_the_bot_pauses(
         service_db: HandoffQueue, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAQBOT_CLOCK", "2026-11-30T10:00:00+01:00")
-    service_db.request("someone-else", "asked")
+    service_db.request("someone-else", HandoffReason.ASKED)
     events, [message] = run_handoff(asked_for_a_person("answer_not_helpful"))
     assert [e["event"] for e in events] == ["pause"]
     assert message["text"] == f"{messages.NOT_HELPFUL_SORRY} {messages.queued(2)}"
@@ -127,8 +128,8 @@ def test_in_hours_the_conversation_joins_the_queue_and_the_bot_pauses(
 
 def test_a_typed_or_clicked_rating_is_stored(service_db: HandoffQueue,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    handoff = service_db.request("conv-7", "asked")
-    lea = AgentStore(service_db.engine).add("lea", "Léa", "correct horse battery")
+    handoff = service_db.request("conv-7", HandoffReason.ASKED)
+    lea = AgentStore(open_database(load_settings())).add("lea", "Léa", "correct horse battery")
     service_db.take(handoff.id, lea.id)
     service_db.close(handoff.id, lea.id, "ok")
     parse = {"text": '/rate{"rating": "4"}', "intent": {"name": "rate", "confidence": 1.0},
@@ -183,15 +184,11 @@ def test_the_reason_of_a_handoff(said_before: list[str], reason: str) -> None:
     assert handoff_reason(Tracker("c", {}, parse, events, False, None, {}, "action_listen")) == reason
 
 
-def test_the_first_actions_to_run_at_once_open_the_store_once(
+def test_the_first_actions_to_run_at_once_open_the_database_once(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Found by the benchmark: concurrent first submissions raced in Alembic's migration."""
     monkeypatch.setenv("FAQBOT_TICKETS_URL", f"sqlite:///{tmp_path / 'service.db'}")
     monkeypatch.setenv("FAQBOT_DATA_DIR", str(tmp_path))
-    ticket_store._open_store.cache_clear()
-    try:
-        with ThreadPoolExecutor(8) as pool:
-            stores = list(pool.map(lambda _: ticket_store._store(), range(8)))
-        assert len({id(store) for store in stores}) == 1
-    finally:
-        ticket_store._open_store.cache_clear()
+    with ThreadPoolExecutor(8) as pool:
+        engines = list(pool.map(lambda _: open_database(load_settings()), range(8)))
+    assert len({id(engine) for engine in engines}) == 1

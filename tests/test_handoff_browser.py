@@ -6,19 +6,19 @@ import secrets
 import pytest
 from playwright.sync_api import Browser, expect
 
+from bot.db import open_database
 from bot.handoff.agents import AgentStore
 from bot.handoff.queue import HandoffQueue
 from bot.settings import Settings
-from bot.tickets import open_store
 
 pytestmark = [pytest.mark.model, pytest.mark.browser]
 PASSWORD = "une phrase de passe assez longue"
 
 
 def test_a_live_handoff_from_request_to_rating(browser: Browser, gateway: Settings) -> None:
-    store = open_store(gateway)
+    database = open_database(gateway)
     username = f"agent{secrets.token_hex(3)}"
-    AgentStore(store.engine).add(username, "Léa Martin", PASSWORD)
+    AgentStore(database).add(username, "Léa Martin", PASSWORD)
 
     customer = browser.new_context().new_page()
     customer.goto(f"{gateway.gateway_url}/")
@@ -56,7 +56,7 @@ def test_a_live_handoff_from_request_to_rating(browser: Browser, gateway: Settin
     expect(chat).to_contain_text("Merci pour votre avis")
 
     conversation = customer.evaluate("localStorage.getItem('faqbot.session')")
-    queue = HandoffQueue(store.engine)
+    queue = HandoffQueue(database)
     assert queue.open_for(conversation) is None
     [handoff] = queue.for_conversation(conversation)
     assert (handoff.resolution, handoff.rating) == ("Facture corrigée et renvoyée", 4)

@@ -1,11 +1,14 @@
 """Agents' opening hours with an injected clock (weekends, holidays, the minutes around 17:00)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from bot.handoff.hours import BRUSSELS, back_at, is_open, next_opening, now
+from bot.clock import Clock
+from bot.facts import SERVICE_TIMEZONE as BRUSSELS
+from bot.handoff.hours import back_at, is_open, next_opening
+from bot.settings import load_settings
 
 
 def brussels(text: str) -> datetime:
@@ -44,6 +47,16 @@ def test_when_agents_are_back(moment: str, opening: str, said: str) -> None:
     assert back_at(brussels(moment)) == said
 
 
-def test_the_clock_can_be_fixed_for_tests(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_clock_can_be_set_for_tests_and_then_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAQBOT_CLOCK", "2026-12-25T10:00:00+01:00")
-    assert now() == brussels("2026-12-25 10:00") and not is_open(now())
+    clock = load_settings().clock
+    first = clock.now()
+    assert timedelta(0) <= first - brussels("2026-12-25 10:00") < timedelta(hours=1)
+    assert not is_open(first) and clock.today() == date(2026, 12, 25)
+    assert clock.now() >= first and Clock.parse(clock.setting) == clock
+
+
+def test_the_system_clock_is_aware_utc() -> None:
+    now = Clock.parse("").now()
+    assert now.utcoffset() == timedelta(0)
+    assert abs(now - datetime.now(timezone.utc)) < timedelta(seconds=5)

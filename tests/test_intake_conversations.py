@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Iterator
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from actions import fields as f
 from actions import messages
@@ -19,7 +19,9 @@ from actions.flows import FLOWS
 from actions.guided_form import today  # Brussels: the bot's calendar, not the machine's
 from bot.settings import Settings
 from bot.tickets import open_store
-from bot.tickets.models import Ticket, TicketKind, TicketStatus
+from bot.db import open_database
+from bot.db.tables import Ticket, TicketStatus
+from bot.facts import TicketKind
 from bot.tickets.store import TicketStore
 from bot.validation import earliest_licence_end, format_date_fr
 from tests.conftest import Assistant
@@ -233,16 +235,16 @@ def test_bad_input_is_refused_with_a_reason(assistant: Assistant, store: TicketS
 
 
 @contextmanager
-def ticket_store_outage(store: TicketStore) -> Iterator[None]:
+def ticket_store_outage(database: Engine) -> Iterator[None]:
     """Make the database refuse history entries: filing fails after the ticket's own insert."""
-    with store.engine.begin() as connection:
+    with database.begin() as connection:
         connection.execute(text(
             "CREATE TRIGGER simulated_outage BEFORE INSERT ON ticket_events "
             "BEGIN SELECT RAISE(ABORT, 'simulated outage'); END"))
     try:
         yield
     finally:
-        with store.engine.begin() as connection:
+        with database.begin() as connection:
             connection.execute(text("DROP TRIGGER simulated_outage"))
 
 
@@ -254,7 +256,7 @@ def test_a_store_outage_apologises_keeps_the_answers_and_a_retry_files_once(
     chat("/request_contract_copy")
     chat("CT-2024-0815")
     give_consent_and_contact(chat, company=True)
-    with ticket_store_outage(store):
+    with ticket_store_outage(open_database(test_settings)):
         reply = chat("Confirmer")
         assert reply == messages.STORE_FAILED and chat.buttons == ["Réessayer l'envoi"]
         assert chat.tickets(store) == []  # no half-written record

@@ -13,7 +13,7 @@ from actions import messages
 from actions.flows import FLOWS
 from actions.guided_form import FAILURES_SLOT, MAX_FAILURES, find_correction
 from actions.intake import ASKED_SLOTS, ValidateIntakeForm, submission_key
-from bot.tickets.models import TicketKind
+from bot.facts import TicketKind
 from tests.conftest import run_async
 
 TODAY = date(2026, 11, 29)

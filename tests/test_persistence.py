@@ -12,7 +12,7 @@ from bot.handoff.agents import AgentStore
 from bot.handoff.queue import HandoffQueue
 from bot.services import start_gateway
 from bot.settings import Settings
-from bot.tickets import open_store
+from bot.db import open_database
 from tests.conftest import Assistant, free_port, run_async, start_assistant
 
 pytestmark = pytest.mark.model
@@ -35,7 +35,7 @@ def test_conversations_and_the_queue_survive_a_restart(test_settings: Settings,
     settings = replace(test_settings, data_dir=tmp_path, rasa_port=free_port(),
                        action_port=free_port(), gateway_port=free_port(),
                        tickets_url=f"sqlite:///{tmp_path / 'service.db'}")
-    AgentStore(open_store(settings).engine).add("lea", "Léa Martin", PASSWORD)
+    AgentStore(open_database(settings)).add("lea", "Léa Martin", PASSWORD)
     question = "Comment activer un contrat ServicePac ?"
     for restart in range(2):
         services = start_assistant(settings, trained_model, "restart-token")
@@ -51,7 +51,7 @@ def test_conversations_and_the_queue_survive_a_restart(test_settings: Settings,
                 events = assistant.tracker("fidele")["events"]
                 assert [e["text"] for e in events if e["event"] == "user"] == [
                     question, "je veux parler à un conseiller", "c'est urgent, ma facture est fausse"]
-                assert HandoffQueue(open_store(settings).engine).open_for("fidele") is not None
+                assert HandoffQueue(open_database(settings)).open_for("fidele") is not None
                 assert "c&#39;est urgent, ma facture est fausse" in run_async(console_queue(settings))
         finally:
             for service in reversed(services):

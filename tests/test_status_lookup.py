@@ -13,7 +13,8 @@ from actions import messages
 from actions.status_lookup import find_reference
 from bot.settings import PROJECT_ROOT, Settings
 from bot.tickets import open_store
-from bot.tickets.models import TicketKind, TicketStatus
+from bot.db.tables import TicketStatus
+from bot.facts import TicketKind
 from bot.tickets.store import NewTicket, TicketStore
 from tests.conftest import Assistant
 

@@ -8,13 +8,15 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, select
+from sqlalchemy import Engine, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-import bot.handoff.models  # noqa: F401  (their tables are in the same database)
-from bot.tickets.migrate import downgrade, upgrade
-from bot.tickets.models import Base, Ticket, TicketEvent, TicketKind, TicketStatus
-from bot.tickets.store import NewTicket, TicketNotFound, TicketStore, make_engine
+from bot.db import make_engine
+from bot.db.base import Base
+from bot.db.migrate import downgrade, upgrade
+from bot.db.tables import Ticket, TicketEvent, TicketStatus
+from bot.facts import TicketKind
+from bot.tickets.store import NewTicket, TicketNotFound, TicketStore
 from tests.databases import postgres_database
 
 NOW = datetime(2026, 11, 29, 10, 30, tzinfo=timezone.utc)
@@ -30,11 +32,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
-def store(database_url: str) -> Iterator[TicketStore]:
+def engine(database_url: str) -> Iterator[Engine]:
     upgrade(database_url)
-    store = TicketStore(make_engine(database_url))
-    yield store
-    store.engine.dispose()
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def store(engine: Engine) -> TicketStore:
+    return TicketStore(engine)
 
 
 def new_ticket(**changes) -> NewTicket:
@@ -58,8 +65,8 @@ def test_migrations_upgrade_an_empty_database_and_downgrade_cleanly(database_url
     engine.dispose()
 
 
-def test_the_migrations_match_the_models(store: TicketStore) -> None:
-    with store.engine.connect() as connection:
+def test_the_migrations_match_the_models(engine: Engine) -> None:
+    with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
 
@@ -113,9 +120,9 @@ def test_list_filters_by_status_kind_and_category(store: TicketStore) -> None:
     assert [t.id for t in store.list()] == sorted((t.id for t in store.list()), reverse=True)
 
 
-def test_a_failed_filing_leaves_no_partial_record(store: TicketStore) -> None:
+def test_a_failed_filing_leaves_no_partial_record(store: TicketStore, engine: Engine) -> None:
     with pytest.raises(IntegrityError):
         store.file(new_ticket(customer_name=None))
-    with store.engine.connect() as connection:
+    with engine.connect() as connection:
         assert connection.execute(select(Ticket.id)).all() == []
         assert connection.execute(select(TicketEvent.id)).all() == []

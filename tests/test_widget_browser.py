@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from bot.services import start_gateway
 from bot.settings import PROJECT_ROOT, Settings
 from bot.tickets import open_store
-from bot.tickets.models import TicketKind
+from bot.facts import TicketKind
 from tests.conftest import Assistant, free_port
 
 pytestmark = [pytest.mark.model, pytest.mark.browser]

@@ -12,8 +12,8 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from bot.handoff.models import Agent, AgentSession
-from bot.tickets.models import utcnow
+from bot.clock import Clock
+from bot.db.tables import Agent, AgentSession
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -46,8 +46,9 @@ def _digest(token: str) -> str:
 class AgentStore:
     """Accounts and sessions of the agent console."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, clock: Clock = Clock()) -> None:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._clock = clock
 
     def add(self, username: str, display_name: str, password: str) -> Agent:
         """Create an account; ValueError for a taken username or a short password."""
@@ -57,7 +58,8 @@ class AgentStore:
         if len(password) < MIN_PASSWORD_LENGTH:
             raise ValueError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
         agent = Agent(username=username, display_name=display_name.strip(),
-                      password_hash=_hasher.hash(password), failed_logins=0)
+                      password_hash=_hasher.hash(password), failed_logins=0,
+                      created_at=self._clock.now())
         try:
             with self._sessions() as session, session.begin():
                 session.add(agent)
@@ -68,7 +70,7 @@ class AgentStore:
     def authenticate(self, username: str, password: str,
                      now: datetime | None = None) -> Agent:
         """The agent if the password is right; LoginRefused otherwise (5 failures lock 15 min)."""
-        now = now or utcnow()
+        now = now or self._clock.now()
         refused: LoginRefused | None = None
         # The failure count must be committed, so the refusal is raised after the transaction.
         with self._sessions() as session, session.begin():
@@ -101,9 +103,10 @@ class AgentStore:
     def open_session(self, agent: Agent, now: datetime | None = None) -> tuple[str, str]:
         """A new session: (cookie token, CSRF token). Only the token's hash is stored."""
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        now = now or self._clock.now()
         with self._sessions() as session, session.begin():
             session.add(AgentSession(token_hash=_digest(token), agent_id=agent.id, csrf_token=csrf,
-                                     expires_at=(now or utcnow()) + SESSION_LIFETIME))
+                                     created_at=now, expires_at=now + SESSION_LIFETIME))
         return token, csrf
 
     def session(self, token: str | None, now: datetime | None = None) -> ConsoleSession | None:
@@ -112,7 +115,7 @@ class AgentStore:
             return None
         with self._sessions() as session:
             found = session.get(AgentSession, _digest(token))
-            if found is None or found.expires_at <= (now or utcnow()):
+            if found is None or found.expires_at <= (now or self._clock.now()):
                 return None
             agent = session.get(Agent, found.agent_id)
             if agent is None:

@@ -5,7 +5,11 @@ import argparse
 import getpass
 import sys
 
-from bot.handoff import open_agent_store
+from datetime import datetime, timezone
+
+from bot.db import open_database
+from bot.handoff.agents import AgentStore
+from bot.handoff.review import ReviewLog
 from bot.settings import load_settings
 
 
@@ -19,7 +23,9 @@ def cmd_add(args: argparse.Namespace) -> int:
             print("error: the passwords differ", file=sys.stderr)
             return 2
     try:
-        agent = open_agent_store(load_settings()).add(args.username, args.name, password)
+        settings = load_settings()
+        agent = AgentStore(open_database(settings), settings.clock).add(
+            args.username, args.name, password)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -29,14 +35,10 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_review_export(args: argparse.Namespace) -> int:
     """Write agents' corrections as JSON lines for `python -m bot corpus merge-review`."""
-    from datetime import datetime, timezone
-
-    from bot.handoff.review import ReviewLog
-    from bot.tickets import open_store
-
     since = (datetime.fromisoformat(args.since).replace(tzinfo=timezone.utc)
              if args.since else None)
-    log = ReviewLog(open_store(load_settings()).engine)
+    settings = load_settings()
+    log = ReviewLog(open_database(settings), settings.clock)
     if args.out == "-":
         count = log.export(sys.stdout, since)
     else:

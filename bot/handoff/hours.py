@@ -2,30 +2,19 @@
 
 The seed page's hours ("du lundi au vendredi entre 08H30 et 17H00"); public holidays come
 from the maintained ``holidays`` package. ``FAQBOT_CLOCK`` (ISO date-time) fixes "now" for
-tests and demonstrations.
+tests and demonstrations (see ``bot.clock``).
 """
 from __future__ import annotations
 
-import os
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta
 
 import holidays
 
+from bot.facts import SERVICE_TIMEZONE as BRUSSELS
 from bot.validation import format_date_fr
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 OPENS, CLOSES = time(8, 30), time(17, 0)
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-
-
-def now() -> datetime:
-    """The current time, or the one ``FAQBOT_CLOCK`` fixes (aware, UTC if no zone given)."""
-    fixed = os.environ.get("FAQBOT_CLOCK")
-    if not fixed:
-        return datetime.now(timezone.utc)
-    parsed = datetime.fromisoformat(fixed)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def is_working_day(day: date) -> bool:

@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import selectinload, sessionmaker
 
-from bot.handoff.models import Agent, Handoff, HandoffNote, HandoffStatus
-from bot.tickets.models import utcnow
+from bot.clock import Clock
+from bot.db.tables import Agent, Handoff, HandoffNote, HandoffReason, HandoffStatus
 
 OPEN = (HandoffStatus.WAITING, HandoffStatus.ACTIVE)
 LEFT_THE_QUEUE = "Le client a quitté la file d'attente."
@@ -25,18 +25,18 @@ class HandoffConflict(Exception):
 class HandoffQueue:
     """Create, take, close and rate handoffs."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, engine: Engine, clock: Clock = Clock()) -> None:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._clock = clock
 
-    def request(self, conversation_id: str, reason: str, now: datetime | None = None) -> Handoff:
+    def request(self, conversation_id: str, reason: HandoffReason, now: datetime | None = None) -> Handoff:
         """Queue the conversation (or return its open handoff: asking twice queues once)."""
         with self._sessions() as session, session.begin():
             existing = self._open(session, conversation_id)
             if existing:
                 return existing
             handoff = Handoff(conversation_id=conversation_id, reason=reason,
-                              status=HandoffStatus.WAITING, requested_at=now or utcnow())
+                              status=HandoffStatus.WAITING, requested_at=now or self._clock.now())
             session.add(handoff)
         return handoff
 
@@ -87,7 +87,7 @@ class HandoffQueue:
         """An agent takes a waiting conversation (only one agent can)."""
         if not self._transition([Handoff.id == handoff_id, Handoff.status == HandoffStatus.WAITING],
                                 {"status": HandoffStatus.ACTIVE, "agent_id": agent_id,
-                                 "taken_at": now or utcnow()}):
+                                 "taken_at": now or self._clock.now()}):
             raise HandoffConflict("this conversation is not waiting any more")
         return self.get(handoff_id)  # type: ignore[return-value]
 
@@ -96,7 +96,7 @@ class HandoffQueue:
         """The agent who took the conversation closes it with a resolution."""
         if not self._transition([Handoff.id == handoff_id, Handoff.status == HandoffStatus.ACTIVE,
                                  Handoff.agent_id == agent_id],
-                                {"status": HandoffStatus.CLOSED, "closed_at": now or utcnow(),
+                                {"status": HandoffStatus.CLOSED, "closed_at": now or self._clock.now(),
                                  "resolution": resolution}):
             raise HandoffConflict("only the agent handling this conversation can close it")
         return self.get(handoff_id)  # type: ignore[return-value]
@@ -106,14 +106,15 @@ class HandoffQueue:
         handoff = self.open_for(conversation_id)
         if handoff is None or not self._transition(
                 [Handoff.id == handoff.id, Handoff.status == HandoffStatus.WAITING],
-                {"status": HandoffStatus.CLOSED, "closed_at": now or utcnow(),
+                {"status": HandoffStatus.CLOSED, "closed_at": now or self._clock.now(),
                  "resolution": LEFT_THE_QUEUE}):
             return None
         return self.get(handoff.id)
 
     def add_note(self, handoff_id: int, author: str, text: str) -> None:
         with self._sessions() as session, session.begin():
-            session.add(HandoffNote(handoff_id=handoff_id, author=author, text=text))
+            session.add(HandoffNote(handoff_id=handoff_id, author=author, text=text,
+                                    at=self._clock.now()))
 
     def rate(self, conversation_id: str, rating: int, now: datetime | None = None) -> Handoff | None:
         """Store the customer's 1-5 rating on the latest closed, unrated handoff."""
@@ -126,7 +127,7 @@ class HandoffQueue:
                                       Handoff.rating.is_(None))
                 .order_by(Handoff.id.desc())).first()
             if handoff is not None:
-                handoff.rating, handoff.rated_at = rating, now or utcnow()
+                handoff.rating, handoff.rated_at = rating, now or self._clock.now()
         return handoff
 
     def agent_name(self, agent_id: int | None) -> str:

@@ -12,12 +12,16 @@ from typing import IO
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
 
-from bot.handoff.models import ReviewCorrection
+from bot.clock import Clock
+from bot.db.tables import ReviewCorrection
 
 
 class ReviewLog:
-    def __init__(self, engine: Engine) -> None:
+    """Agents' corrections, recorded from the console and exported for maintainers."""
+
+    def __init__(self, engine: Engine, clock: Clock = Clock()) -> None:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._clock = clock
 
     def correct(self, conversation_id: str, text: str, given_entry: str | None,
                 right_entry: str, agent: str) -> ReviewCorrection:
@@ -26,7 +30,7 @@ class ReviewLog:
             raise ValueError("a correction needs the customer's text and the right entry")
         correction = ReviewCorrection(conversation_id=conversation_id, text=text.strip(),
                                       given_entry=given_entry or None, right_entry=right_entry,
-                                      agent=agent)
+                                      agent=agent, at=self._clock.now())
         with self._sessions() as session, session.begin():
             session.add(correction)
         return correction

@@ -5,7 +5,8 @@ import argparse
 
 from bot.settings import load_settings
 from bot.tickets import open_store
-from bot.tickets.models import Ticket, TicketKind, TicketStatus
+from bot.db.tables import Ticket, TicketStatus
+from bot.facts import TicketKind
 
 
 def _row(ticket: Ticket) -> str:

@@ -5,13 +5,16 @@ blocking; async callers (the action server) run them with ``asyncio.to_thread``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from sqlalchemy import Engine, create_engine, event, select
+
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from bot.tickets.models import Ticket, TicketEvent, TicketKind, TicketStatus, utcnow
+from bot.clock import Clock
+from bot.db.tables import Ticket, TicketEvent, TicketStatus
+from bot.facts import TicketKind, format_reference
 
 SYSTEM_ACTOR = "assistant"
 
@@ -43,32 +46,12 @@ class NewTicket:
     destruction_confirmed: bool = False
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys on and a busy timeout."""
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15})
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-
-        return engine
-    return create_engine(url, pool_pre_ping=True)
-
-
-def format_reference(kind: TicketKind, year: int, number: int) -> str:
-    """``DEM-2026-000042``: prefix of the kind, year of filing, six-digit number."""
-    return f"{kind.prefix}-{year}-{number:06d}"
-
-
 class TicketStore:
     """Create, find and update tickets."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, engine: Engine, clock: Clock = Clock()) -> None:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._clock = clock
 
     def _session(self) -> Session:
         return self._sessions()
@@ -85,13 +68,15 @@ class TicketStore:
         with self._session() as session:
             try:
                 with session.begin():
-                    ticket = Ticket(**new.__dict__, reference=f"pending-{new.idempotency_key[:12]}",
-                                    status=TicketStatus.RECEIVED)
+                    now = self._clock.now()
+                    ticket = Ticket(**asdict(new), reference=f"pending-{new.idempotency_key[:12]}",
+                                    status=TicketStatus.RECEIVED, created_at=now, updated_at=now)
                     session.add(ticket)
                     session.flush()  # assigns the id the reference is made of
-                    ticket.reference = format_reference(new.kind, ticket.created_at.year, ticket.id)
+                    ticket.reference = format_reference(new.kind, now.year, ticket.id)
                     session.add(TicketEvent(ticket=ticket, status=TicketStatus.RECEIVED,
-                                            actor=SYSTEM_ACTOR, note="Déposé via l'assistant"))
+                                            actor=SYSTEM_ACTOR, note="Déposé via l'assistant",
+                                            at=now))
             except IntegrityError:
                 # A concurrent retry of the same submission won the race: return its ticket.
                 existing = self._find_submission(new.conversation_id, new.idempotency_key)
@@ -157,7 +142,19 @@ class TicketStore:
                 select(Ticket).where(Ticket.reference == reference.strip().upper())).one_or_none()
             if ticket is None:
                 raise TicketNotFound(reference)
-            ticket.status = status
-            ticket.updated_at = utcnow()
-            session.add(TicketEvent(ticket=ticket, status=status, actor=actor.strip(), note=note))
+            now = self._clock.now()
+            ticket.status, ticket.updated_at = status, now
+            session.add(TicketEvent(ticket=ticket, status=status, actor=actor.strip(), note=note,
+                                    at=now))
         return self.get(reference)
+
+    def conversations_of(self, reference: str | None = None,
+                         email: str | None = None) -> set[str]:
+        """Ids of the conversations in which tickets with this reference or e-mail were filed."""
+        query = select(Ticket.conversation_id)
+        if reference is not None:
+            query = query.where(Ticket.reference == reference.strip().upper())
+        if email is not None:
+            query = query.where(func.lower(Ticket.email) == email.strip().lower())
+        with self._session() as session:
+            return set(session.scalars(query))

@@ -14,11 +14,13 @@ from pathlib import Path
 import yaml
 from aiohttp import web
 
+from bot.db import open_database
 from bot.handoff.agents import AgentStore
 from bot.handoff.queue import HandoffQueue
+from bot.handoff.review import ReviewLog
 from bot.services import api_token
 from bot.settings import Settings, load_settings
-from bot.tickets import open_store
+from bot.tickets.store import TicketStore
 from bot.web.console import Console
 from bot.web.customer import CustomerSocket, welcome_turn
 from bot.web.rasa import RasaClient
@@ -41,8 +43,9 @@ def create_app(settings: Settings, rasa: RasaClient) -> web.Application:
     app = web.Application(middlewares=[_security_headers])
     app[RASA_CLIENT] = rasa
     domain = yaml.safe_load((settings.root / "domain.yml").read_text(encoding="utf-8"))
-    store = open_store(settings)  # migrated on first use, like the action server's
-    queue = HandoffQueue(store.engine)
+    database = open_database(settings)  # migrated on first use, like the action server's
+    queue = HandoffQueue(database, settings.clock)
+    tickets = TicketStore(database, settings.clock)
     customers = CustomerSocket(
         rasa, welcome_turn(domain["responses"]["utter_greet"][0]), settings.origins,
         RateLimiter(*parse_rate(settings.rate_per_session)),
@@ -58,8 +61,9 @@ def create_app(settings: Settings, rasa: RasaClient) -> web.Application:
                                   "rasa": "ok" if rasa_ok else "unavailable"},
                                  status=200 if rasa_ok else 503)
 
-    Console(AgentStore(store.engine), store, settings.origins, queue, rasa, customers,
-            settings.corpus_dir, settings.tracker_db).routes(app)
+    Console(AgentStore(database, settings.clock), tickets, settings.origins, queue,
+            ReviewLog(database, settings.clock), rasa, customers, settings.corpus_dir,
+            settings.tracker_db, settings.clock).routes(app)
     app.router.add_get("/", index)
     app.router.add_get("/health", health)
     app.router.add_get("/ws", customers.handle)

@@ -26,13 +26,13 @@ from typing import Any, Awaitable, Callable
 import jinja2
 from aiohttp import WSMsgType, web
 
-from bot.handoff.agents import AgentStore, ConsoleSession, LoginRefused
-from bot.handoff.hours import BRUSSELS
-from bot.handoff.models import Handoff, HandoffStatus
+from bot.clock import Clock
 from bot.corpus import load_corpus
+from bot.db.tables import Handoff, HandoffStatus, TicketStatus
+from bot.facts import SERVICE_TIMEZONE, TicketKind
+from bot.handoff.agents import AgentStore, ConsoleSession, LoginRefused
 from bot.handoff.queue import HandoffConflict, HandoffQueue
 from bot.handoff.review import ReviewLog
-from bot.tickets.models import TicketKind, TicketStatus, utcnow
 from bot.tickets.store import TicketNotFound, TicketStore
 from bot.web.customer import CustomerSocket
 from bot.web.rasa import RasaClient, RasaUnavailable, Turn
@@ -57,10 +57,11 @@ class Console:
     """Routes of the console; ``agents`` and ``tickets`` are the service database's stores."""
 
     def __init__(self, agents: AgentStore, tickets: TicketStore, origins: tuple[str, ...],
-                 queue: HandoffQueue, rasa: RasaClient, customers: CustomerSocket,
-                 corpus: Path, tracker_db: Path) -> None:
+                 queue: HandoffQueue, reviews: ReviewLog, rasa: RasaClient,
+                 customers: CustomerSocket, corpus: Path, tracker_db: Path, clock: Clock) -> None:
         self.agents = agents
-        self.reviews = ReviewLog(queue.engine)
+        self.reviews = reviews
+        self.clock = clock
         self.search = ConversationSearch(tracker_db, tickets)
         self.corpus = corpus
         self.tickets = tickets
@@ -74,7 +75,7 @@ class Console:
             loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
             autoescape=True, undefined=jinja2.StrictUndefined)
         self.templates.globals.update(status_labels=STATUS_LABELS, kind_labels=KIND_LABELS)
-        self.templates.filters["local"] = lambda moment: moment.astimezone(BRUSSELS)
+        self.templates.filters["local"] = lambda moment: moment.astimezone(SERVICE_TIMEZONE)
 
     def routes(self, app: web.Application) -> None:
         app.middlewares.append(self.guard)
@@ -208,7 +209,7 @@ class Console:
 
     async def queue_page(self, request: web.Request) -> web.Response:
         handoffs = await asyncio.to_thread(self.queue.queue)
-        now = utcnow()
+        now = self.clock.now()
         rows = []
         for handoff in handoffs:
             try:

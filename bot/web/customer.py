@@ -18,7 +18,7 @@ from typing import Any, Awaitable, Callable
 
 from aiohttp import WSMsgType, web
 
-from bot.handoff.models import HandoffStatus
+from bot.db.tables import HandoffStatus
 from bot.handoff.queue import HandoffQueue
 from bot.web.rasa import Button, RasaClient, RasaUnavailable, Turn
 from bot.web.safety import (

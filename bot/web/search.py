@@ -7,19 +7,16 @@ the tickets filed in them. Read-only.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import bindparam, create_engine, func, select, text
+from sqlalchemy import bindparam, create_engine, text
 from sqlalchemy.engine import Engine
 
-from bot.handoff.hours import BRUSSELS
-from bot.tickets.models import Ticket
+from bot.facts import SERVICE_TIMEZONE, find_reference
 from bot.tickets.store import TicketStore
 
-REFERENCE = re.compile(r"^(DEM|RES|LIC|COP)-\d{4}-\d{6}$", re.IGNORECASE)
 LIMIT = 50
 
 
@@ -43,12 +40,10 @@ class ConversationSearch:
             return []
         query = query.strip()
         senders: set[str] | None = None
-        if REFERENCE.match(query) or "@" in query:
-            column = Ticket.reference if REFERENCE.match(query) else func.lower(Ticket.email)
-            value = query.upper() if REFERENCE.match(query) else query.lower()
-            with self.tickets.engine.connect() as connection:
-                senders = set(connection.scalars(
-                    select(Ticket.conversation_id).where(column == value)))
+        reference = find_reference(query)
+        if reference == query.upper() or "@" in query:
+            senders = (self.tickets.conversations_of(reference=reference) if reference
+                       else self.tickets.conversations_of(email=query))
             if not senders:
                 return []
             query = ""
@@ -63,7 +58,7 @@ class ConversationSearch:
             params["text"] = f"%{_like(query.lower())}%"
             params["json"] = f"%{_like(json.dumps(query.lower())[1:-1])}%"
         if day:
-            start = datetime.combine(day, time(), tzinfo=BRUSSELS).timestamp()
+            start = datetime.combine(day, time(), tzinfo=SERVICE_TIMEZONE).timestamp()
             conditions.append("timestamp >= :start AND timestamp < :end")
             params.update(start=start, end=start + timedelta(days=1).total_seconds())
         sql = (f"SELECT sender_id, min(timestamp), max(timestamp), count(*) FROM events "

@@ -1,4 +1,4 @@
-"""Apply or revert the ticket store's Alembic migrations on any SQLAlchemy URL."""
+"""Apply or revert the service database's Alembic migrations on any SQLAlchemy URL."""
 from __future__ import annotations
 
 from pathlib import Path
