@@ -1,12 +1,19 @@
 """Training data generated from the corpus: deterministic, fresh, and a clean split."""
 from __future__ import annotations
 
+import random
+import shutil
+from pathlib import Path
+
+import pytest
 import yaml
 
-from bot.corpus import FaqEntry
+from bot.corpus import FaqEntry, load_corpus
 from bot.corpus.build import BuildPaths, build, render, split_entry, stale_files
 from bot.corpus.model import normalise
 from bot.settings import PROJECT_ROOT
+
+CORPUS_DIR = PROJECT_ROOT / "faq_corpus"
 
 
 def test_generated_files_are_up_to_date() -> None:
@@ -14,9 +21,68 @@ def test_generated_files_are_up_to_date() -> None:
     assert stale == [], "run `python -m bot corpus build` and commit the result"
 
 
-def test_rendering_is_deterministic(corpus: list[FaqEntry]) -> None:
-    assert render(corpus) == render(list(reversed(corpus))[::-1])
-    assert render(corpus) == render(corpus)
+def listed_in(monkeypatch: pytest.MonkeyPatch, directory: Path, order: list[str]) -> None:
+    """Make ``directory.glob`` list the files named in ``order``, in that order.
+
+    Directory listing order is up to the file system (hash order on ext4, creation order or
+    its reverse elsewhere); this pins it so that the tests do not depend on it.
+    """
+    real_glob = Path.glob
+
+    def glob(self: Path, pattern: str):  # type: ignore[no-untyped-def]
+        if self == directory:
+            return iter([self / name for name in order])
+        return real_glob(self, pattern)
+
+    monkeypatch.setattr(Path, "glob", glob)
+
+
+def copy_corpus(target: Path, names: list[str]) -> Path:
+    """The project's corpus files copied into ``target``, created in the order of ``names``."""
+    target.mkdir()
+    for name in names:
+        shutil.copy(CORPUS_DIR / name, target / name)
+    return target
+
+
+def permutations(names: list[str]) -> list[list[str]]:
+    """Orders that differ from the sorted one: reversed and shuffled (fixed seed)."""
+    shuffled = sorted(names)
+    random.Random(20240815).shuffle(shuffled)
+    orders = [sorted(names, reverse=True), shuffled]
+    assert all(order != sorted(names) for order in orders)
+    return orders
+
+
+def test_load_corpus_order_does_not_depend_on_the_listing_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    names = sorted(path.name for path in CORPUS_DIR.glob("*.yml"))
+    expected = [name.removesuffix(".yml") for name in names]  # file name == id, checked on load
+    for number, order in enumerate(permutations(names)):
+        directory = copy_corpus(tmp_path / f"corpus{number}", order)
+        with monkeypatch.context() as patch:
+            listed_in(patch, directory, order)
+            assert [path.name for path in directory.glob("*.yml")] == order
+            assert [entry.id for entry in load_corpus(directory)] == expected
+
+
+def test_generated_files_do_not_depend_on_the_corpus_listing_order(
+        corpus: list[FaqEntry], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # render() keeps the order it is given; load_corpus() sorting is what makes builds
+    # identical whatever order the file system lists the corpus files in.
+    expected = render(corpus)
+    names = [f"{entry.id}.yml" for entry in corpus]
+    for number, order in enumerate(permutations(names)):
+        directory = copy_corpus(tmp_path / f"corpus{number}", order)
+        paths = BuildPaths(directory, tmp_path / f"nlu{number}.yml",
+                           tmp_path / f"responses{number}.yml", tmp_path / f"heldout{number}.yml")
+        with monkeypatch.context() as patch:
+            listed_in(patch, directory, order)
+            assert render(load_corpus(directory)) == expected
+            build(paths)
+        assert {role: path.read_text(encoding="utf-8") for role, path in
+                (("nlu", paths.nlu), ("responses", paths.responses),
+                 ("heldout", paths.heldout))} == expected
 
 
 def test_build_detects_and_fixes_staleness(tmp_path) -> None:

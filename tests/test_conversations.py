@@ -78,7 +78,6 @@ def test_every_canonical_question_gets_exactly_its_answer_and_buttons(
 
 @pytest.mark.parametrize("message, entry_id", [
     ("comment resilier mon contrat de maintenace", "resiliation_contrat_maintenance"),
-    ("slt jvoudrais une copie de mon contart svp", "copie_contrat"),
     ("c koi l'adresse mail pour activer un servicepac", "activation_servicepac"),
     ("a quelle heure vous etes ouverts", "contact_service_clientele"),
     ("je dois prevenir combien de temps avant pour arreter ma licence logiciel", "resiliation_licence_logiciel"),
@@ -86,16 +85,30 @@ def test_every_canonical_question_gets_exactly_its_answer_and_buttons(
 def test_typos_missing_accents_and_sms_style_reach_the_answer_in_one_step(
     assistant: Assistant, corpus: list[FaqEntry], message: str, entry_id: str
 ) -> None:
-    """The answer comes at once, or the in-chat flow for that topic starts, or "did you
-    mean" offers it first."""
+    """The first reply is the answer itself, or the start of that topic's in-chat flow
+    (the answer of a topic the assistant handles in the chat): no "did you mean" first."""
     expected = next(e for e in corpus if e.id == entry_id)
     replies = assistant.send(new_sender(), message)
     flow_intros = {flow.intro for flow in FLOWS.values()
                    if ENTRY_FOR_ACTION_INTENT.get(flow.intent) == entry_id}
-    if answer(replies) != expected.answer and replies[0]["text"] not in flow_intros:
-        assert replies[0]["text"] == messages.DID_YOU_MEAN, answer(replies)
-        first = replies[0]["buttons"][0]["payload"]
-        assert first == expected.question or ENTRY_FOR_ACTION_INTENT.get(first.lstrip("/")) == entry_id
+    assert answer(replies) == expected.answer or replies[0]["text"] in flow_intros, answer(replies)
+
+
+def test_a_request_in_sms_style_with_a_typo_is_answered_or_offered_first(
+    assistant: Assistant, corpus: list[FaqEntry]
+) -> None:
+    """Harder than the phrasings above (greeting, "jvoudrais", "contart"): the model may
+    hesitate between the contract-copy flow and its FAQ entry; then "did you mean" must
+    offer that topic first (not answer it in one step; issue 18 tracks generalisation)."""
+    expected = next(e for e in corpus if e.id == "copie_contrat")
+    replies = assistant.send(new_sender(), "slt jvoudrais une copie de mon contart svp")
+    flow_intros = {flow.intro for flow in FLOWS.values()
+                   if ENTRY_FOR_ACTION_INTENT.get(flow.intent) == expected.id}
+    if answer(replies) == expected.answer or replies[0]["text"] in flow_intros:
+        return
+    assert replies[0]["text"] == messages.DID_YOU_MEAN, answer(replies)
+    first = replies[0]["buttons"][0]["payload"]
+    assert first == expected.question or ENTRY_FOR_ACTION_INTENT.get(first.lstrip("/")) == expected.id
 
 
 def test_out_of_domain_requests_never_get_an_faq_answer(

@@ -99,8 +99,13 @@ def test_small_screen_keyboard_and_accessibility(page: Page, gateway: Settings) 
     expect(page.get_by_role("dialog")).to_be_visible()
     expect(page.get_by_label("Votre message")).to_be_focused()
     expect(page.get_by_role("log")).to_contain_text("Bonjour et bienvenue")
+    # Under 480 px the panel is full-screen (widget.css): it covers the whole viewport,
+    # without rounded corners, and the launcher is not displayed.
+    viewport = page.viewport_size
     panel = page.get_by_role("dialog").bounding_box()
-    assert panel is not None and panel["width"] <= 360
+    assert viewport is not None and panel == {"x": 0, "y": 0, **viewport}
+    expect(page.get_by_role("dialog")).to_have_css("border-radius", "0px")
+    expect(page.locator(".faqbot-launcher")).to_have_css("display", "none")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "widget-360px.png"))
     page.get_by_label("Votre message").fill("x" * 12)
