@@ -13,9 +13,10 @@ import platform
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from bench import models
 from bench.load import LoadResult, conversation, run_load

@@ -11,8 +11,9 @@ import asyncio
 import itertools
 import secrets
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Protocol, Sequence
+from typing import Protocol
 
 import aiohttp
 

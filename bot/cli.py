@@ -9,9 +9,15 @@ import time
 
 from bot.corpus import CorpusError
 from bot.corpus.cli import add_commands as add_corpus_commands
-from bot.services import ServiceError, api_token, start_action_server, start_gateway, start_rasa_workers
-from bot.settings import load_settings
 from bot.handoff.cli import add_commands as add_agent_commands
+from bot.services import (
+    ServiceError,
+    api_token,
+    start_action_server,
+    start_gateway,
+    start_rasa_workers,
+)
+from bot.settings import load_settings
 from bot.tickets.cli import add_commands as add_ticket_commands
 from bot.tickets.store import TicketNotFound
 from bot.training import TrainingError, ensure_model

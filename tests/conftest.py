@@ -5,10 +5,11 @@ import asyncio
 import json
 import shutil
 import urllib.request
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Coroutine, Iterator, TypeVar
+from typing import Any, TypeVar
 
 import pytest
 import yaml

@@ -20,8 +20,8 @@ from bot.handoff.agents import AgentStore
 from bot.handoff.queue import HandoffConflict, HandoffQueue
 from bot.settings import load_settings
 from bot.web.transcript import lines, summary
-from tests.test_ticket_store import database_url  # noqa: F401  (the same two databases)
 from tests.conftest import run_async
+from tests.test_ticket_store import database_url  # noqa: F401  (the same two databases)
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 
@@ -157,7 +157,7 @@ def test_the_summary_shows_topics_answers_and_collected_slots() -> None:
          "metadata": {"agent": "lea"}},
     ]}
     transcript = lines(tracker)
-    assert [(l.who, l.intent, l.answer) for l in transcript] == [
+    assert [(line.who, line.intent, line.answer) for line in transcript] == [
         ("customer", "", ""), ("bot", "faq", "activation_servicepac"), ("customer", "", ""),
         ("bot", "talk_to_human", ""), ("agent", "", "")]
     assert transcript[1].answer_confidence == 0.91 and transcript[4].agent == "lea"

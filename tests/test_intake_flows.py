@@ -85,7 +85,7 @@ def test_licence_end_dates_with_30_days_notice_are_accepted(typed: str, expected
 
 @pytest.mark.parametrize("typed", ["le 28 décembre", "fin du mois", "demain", "30/11/2026"])
 def test_an_earlier_licence_end_is_refused_with_the_earliest_date(typed: str) -> None:
-    with pytest.raises(f.Invalid, match="30 jours.*le 29 décembre 2026"):
+    with pytest.raises(f.Invalid, match=r"30 jours.*le 29 décembre 2026"):
         f.LICENCE_END_DATE.parse(typed, TODAY)
 
 
@@ -184,7 +184,7 @@ def test_a_long_description_is_not_mistaken_for_a_digression() -> None:
 
 def test_repeated_bad_answers_escalate_to_a_person() -> None:
     failures = 0
-    for attempt in range(1, MAX_FAILURES + 1):
+    for _ in range(MAX_FAILURES):
         known = {"flow": "copy", "contract_number": "CT-4711", "consent": f.YES,
                  "customer_name": "Anne Dupont", "company": "ACME", FAILURES_SLOT: failures}
         slots, sent = validate(form_turn(known, "email", "anne at example"))

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from bot.facts import TicketKind
 from bot.services import start_gateway
 from bot.settings import PROJECT_ROOT, Settings
 from bot.tickets import open_store
-from bot.facts import TicketKind
 from tests.conftest import Assistant, free_port
 
 pytestmark = [pytest.mark.model, pytest.mark.browser]

@@ -38,7 +38,7 @@ def read_corrections(path: Path) -> list[tuple[str, str]]:
             item = json.loads(line)
             pairs.append((str(item["text"]).strip(), str(item["entry"])))
         except (ValueError, KeyError, TypeError) as error:
-            raise CorpusError(f"{path}:{number}: expected {{\"text\": …, \"entry\": …}} ({error})")
+            raise CorpusError(f"{path}:{number}: expected {{\"text\": …, \"entry\": …}} ({error})") from error
     return [(text, entry) for text, entry in pairs if text]
 
 
@@ -61,7 +61,7 @@ def merge(settings: Settings, corrections: Path, corpus: Path) -> MergeResult:
     result = MergeResult()
     known = {normalise(s) for e in entries.values() for s in (e.question, *e.paraphrases)}
     redacted = redact(settings, [text for text, _ in pairs])
-    for (_, entry_id), sentence in zip(pairs, redacted):
+    for (_, entry_id), sentence in zip(pairs, redacted, strict=True):
         if entry_id not in entries:
             result.unknown_entries.append(entry_id)
             continue

@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-
 from datetime import datetime, timezone
 
 from bot.db import open_database

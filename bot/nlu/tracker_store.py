@@ -17,7 +17,7 @@ Other databases (PostgreSQL for several Rasa instances) get Rasa's store unchang
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Optional, Text
+from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -41,7 +41,7 @@ class LocalSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # sender id -> the tracker as stored (its events are all in the database)
-        self._cache: OrderedDict[Text, DialogueStateTracker] = OrderedDict()
+        self._cache: OrderedDict[str, DialogueStateTracker] = OrderedDict()
         self.caching = self.engine.dialect.name == "sqlite"
         if not self.caching:
             return
@@ -51,7 +51,7 @@ class LocalSQLTrackerStore(SQLTrackerStore):
         sa.event.listen(self.engine, "connect", _write_ahead_log)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         cached = self._cache.get(sender_id)
         if cached is not None:
             self._cache.move_to_end(sender_id)
