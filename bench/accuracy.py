@@ -54,7 +54,8 @@ def progress(message: str) -> None:
 
 # --- data ------------------------------------------------------------------------------------
 def label_of(message: Any) -> str:
-    return message.get("intent_response_key") or message.get("intent")
+    label: str = message.get("intent_response_key") or message.get("intent")
+    return label
 
 
 def load_examples(data: Path) -> tuple[list[Example], dict[str, Any]]:
@@ -102,12 +103,13 @@ def train_tfidf(train: Sequence[Example]) -> Predictor:
 def top_label(parse: dict[str, Any]) -> str:
     """The top intent before fallback thresholds; for ``faq``, the selector's answer."""
     ranking = [i for i in parse.get("intent_ranking") or [] if i["name"] != "nlu_fallback"]
-    intent = ranking[0]["name"] if ranking else (parse.get("intent") or {}).get("name", "")
+    intent: str = ranking[0]["name"] if ranking else (parse.get("intent") or {}).get("name", "")
     if intent != "faq":
         return intent
     selectors = parse.get("response_selector") or {}
     selector = selectors.get("faq") or selectors.get("default") or {}
-    return (selector.get("response") or {}).get("intent_response_key") or intent
+    answer: str = (selector.get("response") or {}).get("intent_response_key") or intent
+    return answer
 
 
 def train_rasa(config: Path, train: Sequence[Example], responses: dict[str, Any],

@@ -6,6 +6,7 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Callable
 
 from bot.corpus import CorpusError
 from bot.corpus.cli import add_commands as add_corpus_commands
@@ -83,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     args = parser().parse_args(argv)
     try:
-        return args.handler(args)
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        return handler(args)
     except TicketNotFound as error:
         print(f"error: no ticket with reference {error}", file=sys.stderr)
         return 2

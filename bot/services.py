@@ -28,7 +28,7 @@ class Service:
     """A running child process with its health URL and log file."""
 
     name: str
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     health_url: str
     log_path: Path
     _log: IO[bytes] = field(repr=False)

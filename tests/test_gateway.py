@@ -26,7 +26,7 @@ pytestmark = pytest.mark.model
 class Customer:
     """One widget connected to the gateway."""
 
-    def __init__(self, socket: aiohttp.ClientWebSocketResponse) -> None:
+    def __init__(self, socket: aiohttp.ClientWebSocketResponse[bool]) -> None:
         self.socket = socket
 
     async def frame(self, timeout: float = 30) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from actions.flows import FLOWS
 from actions.guided_form import FAILURES_SLOT, MAX_FAILURES, find_correction
 from actions.intake import ASKED_SLOTS, ValidateIntakeForm, submission_key
 from bot.facts import TicketKind
-from tests.conftest import run_async
+from tests.conftest import NO_DOMAIN, run_async
 
 TODAY = date(2026, 11, 29)
 
@@ -149,17 +149,17 @@ def form_turn(slots: dict[str, Any], requested: str, text: str,
     """The tracker the form's validation action sees right after a customer message."""
     parse = {"text": text, "intent": {"name": intent, "confidence": confidence},
              "entities": []}
-    events = [{"event": "action", "name": "intake_form"},
-              {"event": "action", "name": "action_listen"},
-              {"event": "user", "text": text, "parse_data": parse},
-              {"event": "action", "name": "intake_form"}]
+    events: list[dict[str, Any]] = [{"event": "action", "name": "intake_form"},
+                                    {"event": "action", "name": "action_listen"},
+                                    {"event": "user", "text": text, "parse_data": parse},
+                                    {"event": "action", "name": "intake_form"}]
     return Tracker("c1", {**slots, "requested_slot": requested}, parse, events, False, None,
                    {"name": "intake_form"}, "action_listen")
 
 
 def validate(tracker: Tracker) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
-    events = run_async(ValidateIntakeForm().run(dispatcher, tracker, {}))
+    events = run_async(ValidateIntakeForm().run(dispatcher, tracker, NO_DOMAIN))
     return {e["name"]: e["value"] for e in events}, dispatcher.messages
 
 

@@ -10,8 +10,7 @@ from datetime import datetime, timezone
 import pytest
 
 from actions import messages
-from actions.status_lookup import find_reference
-from bot.facts import TicketKind
+from bot.facts import TicketKind, find_reference
 from bot.settings import PROJECT_ROOT, Settings
 from bot.tickets import open_store
 from bot.tickets.store import NewTicket, TicketStore

@@ -51,7 +51,8 @@ def redact(settings: Settings, sentences: list[str]) -> list[str]:
                             cwd=settings.root, env=rasa_environment(settings), timeout=600)
     if result.returncode != 0:
         raise CorpusError(f"redaction failed: {result.stderr.strip()[-500:]}")
-    return json.loads(result.stdout)
+    redacted: list[str] = json.loads(result.stdout)
+    return redacted
 
 
 def merge(settings: Settings, corrections: Path, corpus: Path) -> MergeResult:

@@ -57,7 +57,7 @@ def _confusion_png(labels: list[str], truth: list[str], predicted: list[str], pa
     plt.close(figure)
 
 
-def evaluate(model: Path, corpus: Path, heldout: Path, out_of_domain: Path, out: Path) -> dict:
+def evaluate(model: Path, corpus: Path, heldout: Path, out_of_domain: Path, out: Path) -> dict[str, Any]:
     """Compute the report, write JSON, Markdown and PNG into ``out``, return the JSON."""
     from sklearn.metrics import precision_recall_fscore_support
 
@@ -114,7 +114,7 @@ def evaluate(model: Path, corpus: Path, heldout: Path, out_of_domain: Path, out:
     return report
 
 
-def markdown(report: dict) -> str:
+def markdown(report: dict[str, Any]) -> str:
     """The report as a page a maintainer reads."""
     lines = [
         f"# Answer quality of `{report['model']}`", "",

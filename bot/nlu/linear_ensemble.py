@@ -100,8 +100,8 @@ class LinearEnsemble(GraphComponent):
                 intents[label] = (1 - weight) * rasa.get(label, 0.0) + weight * p
         faq_total = sum(answer_scores.values())
         intents[FAQ] = faq_total
-        ranking = sorted(({"name": k, "confidence": v} for k, v in intents.items()),
-                         key=lambda i: -i["confidence"])[:10]
+        ranking = [{"name": k, "confidence": v}
+                   for k, v in sorted(intents.items(), key=lambda kv: -kv[1])[:10]]
         message.set(INTENT, dict(ranking[0]), add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         if selector and faq_total > 0:

@@ -40,7 +40,7 @@ def validate_action_responses_with_one_validator() -> None:
             f"visit {DOCS_BASE_URL}/custom-actions")
         raise error
 
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = _validate_action_result
 
 
 def main() -> None:

@@ -38,6 +38,8 @@ def _write_ahead_log(connection: Any, _record: Any) -> None:
 class LocalSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore``; on SQLite, one pooled WAL connection and a tracker cache."""
 
+    engine: sa.engine.Engine  # set by SQLTrackerStore.__init__
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # sender id -> the tracker as stored (its events are all in the database)
