@@ -15,11 +15,12 @@ define pip_install
 	  || { tail -40 $(INSTALL_LOG); echo "error: installing into $(1) failed, see $(INSTALL_LOG)" >&2; exit 1; }
 endef
 
-.PHONY: help run test evaluate compare-configs bench bootstrap browser-tools data clean-venvs
+.PHONY: help run test lint evaluate compare-configs bench bootstrap browser-tools data clean-venvs
 
 help:
 	@echo "make run       start the assistant on localhost (installs and trains on first use)"
-	@echo "make test      run the whole test suite"
+	@echo "make test      run the whole test suite (after make lint)"
+	@echo "make lint      static checks only: ruff, mypy, import-linter (pyproject.toml)"
 	@echo "make evaluate  measure answer quality on held-out paraphrases (reports/)"
 	@echo "make compare-configs  the accuracy part of the benchmark, for every candidate pipeline (reports/cv/)"
 	@echo "make bench     accuracy, latency, throughput and memory next to stock Rasa (reports/bench/)"
@@ -57,8 +58,24 @@ data: bootstrap
 run: data
 	@$(APP_PY) -m bot run
 
-test: bootstrap browser-tools
+# Static checks first: they need only the app environment and take seconds.
+test: lint bootstrap browser-tools
 	@$(APP_PY) -m pytest
+
+# --- static checks (configured in pyproject.toml) ----------------------------------------
+# All three run, so that one run shows every finding; the target fails if any of them did.
+lint: $(APP_VENV)/.installed
+	@failed=""; \
+	echo "ruff check bot actions tests bench"; \
+	$(APP_VENV)/bin/ruff check --quiet bot actions tests bench || failed="$$failed ruff"; \
+	echo "mypy (files, strictness: [tool.mypy])"; \
+	$(APP_VENV)/bin/mypy || failed="$$failed mypy"; \
+	echo "lint-imports (the layering: [tool.importlinter])"; \
+	$(APP_VENV)/bin/lint-imports --no-logo || failed="$$failed lint-imports"; \
+	if [ -n "$$failed" ]; then \
+	  echo "error: make lint failed:$$failed (findings above; ruff check --fix fixes some)" >&2; \
+	  exit 1; \
+	fi
 
 evaluate: data
 	@$(APP_PY) -m bot corpus evaluate --folds 0

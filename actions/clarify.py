@@ -1,11 +1,10 @@
 """"Did you mean ...?" when the assistant is unsure, and an escalation offer when it fails twice."""
 from __future__ import annotations
 
-from typing import Any
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions import messages
 from actions.corpus_index import faq_entries
@@ -50,7 +49,7 @@ class ActionClarify(Action):
         return ACTION_NAME
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if failed_turns_in_a_row(tracker) >= ESCALATE_AFTER:
             dispatcher.utter_message(text=messages.ESCALATE, buttons=messages.ESCALATE_BUTTONS)

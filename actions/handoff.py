@@ -17,7 +17,6 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import messages
-from actions.clarify import ACTION_NAME as CLARIFY
 from actions.stores import rate_handoff, request_handoff
 from bot.db.tables import HandoffReason
 from bot.handoff import hours

@@ -11,11 +11,11 @@ import json
 import os
 import platform
 import subprocess
-import sys
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from bench import models
 from bench.load import LoadResult, conversation, run_load
@@ -36,7 +36,7 @@ def say(message: str) -> None:
     print(f"[bench] {message}", flush=True)
 
 
-def accuracy(settings: Settings, folds: int, systems: str, out: Path) -> dict:
+def accuracy(settings: Settings, folds: int, systems: str, out: Path) -> dict[str, Any]:
     """Run ``bench.accuracy`` in the *rasa* environment; its progress goes to our output."""
     command = [str(settings.rasa_python), "-m", "bench.accuracy", "--folds", str(folds),
                "--systems", systems, "--out", str(out),
@@ -45,7 +45,8 @@ def accuracy(settings: Settings, folds: int, systems: str, out: Path) -> dict:
                             stdout=subprocess.PIPE, text=True)
     if result.returncode != 0:
         raise SystemExit(f"accuracy benchmark failed (exit {result.returncode})")
-    return json.loads(out.read_text())
+    report: dict[str, Any] = json.loads(out.read_text())
+    return report
 
 
 async def _sampled(load: Any, stack: Stack, peak: dict[str, float], result: LoadResult,
@@ -168,4 +169,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

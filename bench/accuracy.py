@@ -36,8 +36,9 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from bot.corpus.build import read_heldout
 
@@ -53,7 +54,8 @@ def progress(message: str) -> None:
 
 # --- data ------------------------------------------------------------------------------------
 def label_of(message: Any) -> str:
-    return message.get("intent_response_key") or message.get("intent")
+    label: str = message.get("intent_response_key") or message.get("intent")
+    return label
 
 
 def load_examples(data: Path) -> tuple[list[Example], dict[str, Any]]:
@@ -101,12 +103,13 @@ def train_tfidf(train: Sequence[Example]) -> Predictor:
 def top_label(parse: dict[str, Any]) -> str:
     """The top intent before fallback thresholds; for ``faq``, the selector's answer."""
     ranking = [i for i in parse.get("intent_ranking") or [] if i["name"] != "nlu_fallback"]
-    intent = ranking[0]["name"] if ranking else (parse.get("intent") or {}).get("name", "")
+    intent: str = ranking[0]["name"] if ranking else (parse.get("intent") or {}).get("name", "")
     if intent != "faq":
         return intent
     selectors = parse.get("response_selector") or {}
     selector = selectors.get("faq") or selectors.get("default") or {}
-    return (selector.get("response") or {}).get("intent_response_key") or intent
+    answer: str = (selector.get("response") or {}).get("intent_response_key") or intent
+    return answer
 
 
 def train_rasa(config: Path, train: Sequence[Example], responses: dict[str, Any],
@@ -172,7 +175,7 @@ def bootstrap_f1(truth: Sequence[str], predicted: Sequence[str], rounds: int = 1
 
 
 def score(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
-    correct = sum(t == p for t, p in zip(truth, predicted))
+    correct = sum(t == p for t, p in zip(truth, predicted, strict=True))
     return {"examples": len(truth), "accuracy": round(correct / len(truth), 4),
             "accuracy_ci95": wilson(correct, len(truth)),
             "macro_f1": round(macro_f1(truth, predicted), 4),
@@ -250,7 +253,7 @@ def measure(systems: Sequence[str], k: int, data: Path, heldout: Path, cache: Pa
                 fold_truth = [label for _, label in fold_test]
                 pooled_truth += fold_truth
                 pooled_predicted += got
-                per_fold.append(round(sum(t == p for t, p in zip(fold_truth, got)) / len(got), 4))
+                per_fold.append(round(sum(t == p for t, p in zip(fold_truth, got, strict=True)) / len(got), 4))
                 fold_seconds.append(seconds)
             result["kfold"] = score(pooled_truth, pooled_predicted) | {
                 "fold_accuracy": per_fold, "training_seconds_per_fold": fold_seconds}

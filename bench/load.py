@@ -11,8 +11,9 @@ import asyncio
 import itertools
 import secrets
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Protocol, Sequence
+from typing import Any, Protocol
 
 import aiohttp
 
@@ -65,7 +66,7 @@ class SocketCustomer:
 
     def __init__(self, http: aiohttp.ClientSession, gateway_url: str) -> None:
         self.http, self.gateway_url = http, gateway_url
-        self.socket: aiohttp.ClientWebSocketResponse | None = None
+        self.socket: aiohttp.ClientWebSocketResponse[bool] | None = None
         self.ids = itertools.count()
 
     async def open(self) -> None:
@@ -74,12 +75,13 @@ class SocketCustomer:
         if (await self._frame())["type"] != "history":
             raise TurnError("no_history")
 
-    async def _frame(self) -> dict:
+    async def _frame(self) -> dict[str, Any]:
         assert self.socket is not None
         message = await self.socket.receive()
         if message.type != aiohttp.WSMsgType.TEXT:
             raise TurnError("socket_closed")
-        return message.json()
+        frame: dict[str, Any] = message.json()
+        return frame
 
     async def say(self, text: str) -> list[str]:
         assert self.socket is not None
@@ -113,7 +115,7 @@ class LoadResult:
     def error(self, reason: str) -> None:
         self.errors[reason] = self.errors.get(reason, 0) + 1
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         ordered = sorted(self.latencies)
 
         def pct(p: float) -> float | None:

@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from bench.report import PATH_NAMES
 
 
-def plot(report: dict, png: Path) -> None:
+def plot(report: dict[str, Any], png: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")

@@ -12,7 +12,8 @@ BASELINES = ("stock_rasa", "tfidf_linear")
 
 
 def _level(report: dict[str, Any], path: str, users: int) -> dict[str, Any] | None:
-    for row in report.get("serving", {}).get(path, {}).get("levels", []):
+    rows: list[dict[str, Any]] = report.get("serving", {}).get(path, {}).get("levels", [])
+    for row in rows:
         if row["users"] == users:
             return row
     return None

@@ -4,15 +4,22 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator
 
 from bench.models import BENCH_DIR
-from bot.services import (Service, api_token, free_ports, spawn, start_action_server, start_gateway,
-                          start_rasa_workers)
+from bot.services import (
+    Service,
+    api_token,
+    free_ports,
+    spawn,
+    start_action_server,
+    start_gateway,
+    start_rasa_workers,
+)
 from bot.settings import Settings
 
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024

@@ -6,12 +6,19 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Callable
 
 from bot.corpus import CorpusError
 from bot.corpus.cli import add_commands as add_corpus_commands
-from bot.services import ServiceError, api_token, start_action_server, start_gateway, start_rasa_workers
-from bot.settings import load_settings
 from bot.handoff.cli import add_commands as add_agent_commands
+from bot.services import (
+    ServiceError,
+    api_token,
+    start_action_server,
+    start_gateway,
+    start_rasa_workers,
+)
+from bot.settings import load_settings
 from bot.tickets.cli import add_commands as add_ticket_commands
 from bot.tickets.store import TicketNotFound
 from bot.training import TrainingError, ensure_model
@@ -77,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     args = parser().parse_args(argv)
     try:
-        return args.handler(args)
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        return handler(args)
     except TicketNotFound as error:
         print(f"error: no ticket with reference {error}", file=sys.stderr)
         return 2

@@ -28,7 +28,7 @@ class Service:
     """A running child process with its health URL and log file."""
 
     name: str
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     health_url: str
     log_path: Path
     _log: IO[bytes] = field(repr=False)
@@ -77,7 +77,7 @@ def free_ports(count: int = 1) -> int:
             continue
         probes = [socket.socket() for _ in ports]
         try:
-            for port, probe in zip(sorted(ports), probes):
+            for port, probe in zip(sorted(ports), probes, strict=True):
                 probe.bind(("127.0.0.1", port))
         except OSError:
             continue
@@ -128,7 +128,7 @@ def spawn(name: str, command: list[str], settings: Settings, health_url: str,
     log_dir = settings.data_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{name}.log"
-    log = open(log_path, "ab")
+    log = open(log_path, "ab")  # noqa: SIM115  (the Service owns it; stop() closes it)
     process = subprocess.Popen(
         command, cwd=settings.root, env={**service_environment(settings), **(extra_env or {})},
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,

@@ -5,13 +5,15 @@ import asyncio
 import json
 import shutil
 import urllib.request
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Coroutine, Iterator, TypeVar
+from typing import Any, TypeVar, cast
 
 import pytest
 import yaml
+from rasa_sdk.types import DomainDict
 
 from bot.clock import Clock
 from bot.corpus import FaqEntry, load_corpus
@@ -21,6 +23,8 @@ from bot.training import ensure_model
 
 T = TypeVar("T")
 SEED_COPY = PROJECT_ROOT / "bot" / "web" / "seed_faq.txt"
+# What actions run by a test get as their domain (they read nothing of it).
+NO_DOMAIN = cast(DomainDict, {})
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages
 from actions.clarify import ActionClarify, failed_turns_in_a_row
-from tests.conftest import run_async
+from tests.conftest import NO_DOMAIN, run_async
 
 
 def unsure_parse(text: str = "euh le truc du contrat") -> dict[str, Any]:
@@ -36,7 +36,7 @@ def conversation(previous_turn_actions: list[list[str]], latest: dict[str, Any])
 
 def run(tracker: Tracker) -> list[dict[str, Any]]:
     dispatcher = CollectingDispatcher()
-    assert run_async(ActionClarify().run(dispatcher, tracker, {})) == []
+    assert run_async(ActionClarify().run(dispatcher, tracker, NO_DOMAIN)) == []
     return dispatcher.messages
 
 

@@ -14,12 +14,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.handoff.agents import (
-    LOCKOUT, MAX_FAILED_LOGINS, SESSION_LIFETIME, AgentStore, LoginRefused,
-)
-from bot.db.tables import Agent, AgentSession
-from bot.settings import PROJECT_ROOT
 from bot.db import make_engine, upgrade
+from bot.db.tables import Agent, AgentSession
+from bot.handoff.agents import (
+    LOCKOUT,
+    MAX_FAILED_LOGINS,
+    SESSION_LIFETIME,
+    AgentStore,
+    LoginRefused,
+)
+from bot.settings import PROJECT_ROOT
 from tests.test_ticket_store import database_url  # noqa: F401  (the same two databases)
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)

@@ -3,8 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.answering import (ANSWER_THRESHOLD, MAX_CANDIDATES, answer_is_unsure, candidates,
-                           predicted_answer)
+from bot.answering import (
+    ANSWER_THRESHOLD,
+    MAX_CANDIDATES,
+    answer_is_unsure,
+    candidates,
+    predicted_answer,
+)
 
 IDS = ["copie_contrat", "resiliation_contrat_maintenance", "service_factures"]
 

@@ -47,9 +47,9 @@ def test_a_broken_entry_is_reported_in_one_clear_line(tmp_path: Path) -> None:
 def test_operators_list_show_and_change_ticket_status(tmp_path: Path) -> None:
     from datetime import datetime, timezone
 
+    from bot.facts import TicketKind
     from bot.settings import load_settings
     from bot.tickets import open_store
-    from bot.facts import TicketKind
     from bot.tickets.store import NewTicket
 
     env = dict(os.environ, FAQBOT_DATA_DIR=str(tmp_path))

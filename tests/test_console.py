@@ -10,10 +10,10 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.handoff.agents import AgentStore
 from bot.db import open_database
 from bot.db.tables import HandoffReason, TicketStatus
 from bot.facts import SERVICE_TIMEZONE, TicketKind
+from bot.handoff.agents import AgentStore
 from bot.settings import Settings
 from bot.tickets import open_store
 from bot.tickets.store import NewTicket, TicketStore
@@ -156,10 +156,10 @@ def test_five_wrong_passwords_lock_the_account(gateway: Settings, agent: str) ->
 
 def test_the_login_form_needs_its_csrf_token(gateway: Settings, agent: str) -> None:
     async def scenario() -> None:
-        async with client() as http:
-            async with http.post(f"{gateway.gateway_url}/console/login", allow_redirects=False,
-                                 data={"username": agent, "password": PASSWORD}) as response:
-                assert response.status == 403
+        async with client() as http, http.post(
+                f"{gateway.gateway_url}/console/login", allow_redirects=False,
+                data={"username": agent, "password": PASSWORD}) as response:
+            assert response.status == 403
     run(scenario())
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from pathlib import Path
 
 import pytest
 import yaml
@@ -164,12 +163,12 @@ def test_a_did_you_mean_button_answers_its_question(assistant: Assistant, corpus
     [reply] = assistant.send(sender, "contrat")
     assert reply["text"] == messages.DID_YOU_MEAN and reply["buttons"]
     button = reply["buttons"][0]
-    reply = answer(assistant.send(sender, button["payload"]))
+    answered = answer(assistant.send(sender, button["payload"]))
     by_question = {e.question: e for e in corpus}
     if button["payload"] in by_question:
-        assert reply == by_question[button["payload"]].answer
+        assert answered == by_question[button["payload"]].answer
     else:
-        assert reply and reply not in FALLBACK_TEXTS
+        assert answered and answered not in FALLBACK_TEXTS
 
 
 def test_answer_buttons_lead_to_the_matching_in_chat_action(assistant: Assistant) -> None:

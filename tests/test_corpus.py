@@ -84,6 +84,7 @@ def test_answers_have_no_page_navigation_noise(corpus: list[FaqEntry]) -> None:
 
 def test_answer_buttons_point_to_known_intents(corpus: list[FaqEntry]) -> None:
     import yaml
+
     from bot.settings import PROJECT_ROOT
 
     intents = set(yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["intents"])

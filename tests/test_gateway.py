@@ -5,12 +5,12 @@ and asserts the exact frames that come back.
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import secrets
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any, Iterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.model
 class Customer:
     """One widget connected to the gateway."""
 
-    def __init__(self, socket: aiohttp.ClientWebSocketResponse) -> None:
+    def __init__(self, socket: aiohttp.ClientWebSocketResponse[bool]) -> None:
         self.socket = socket
 
     async def frame(self, timeout: float = 30) -> dict[str, Any]:
@@ -227,7 +227,7 @@ def test_the_history_comes_back_on_reconnect_with_button_titles(gateway: Setting
         await customer_click(customer, "/request_contract_copy", "Obtenir une copie de mon contrat")
         await http.close()
         http, customer, history = await connect(gateway, session)
-        assert [(m["type"], m["text"]) for m in history][0] == (
+        assert (history[0]["type"], history[0]["text"]) == (
             "user", "Obtenir une copie de mon contrat")
         assert history[-1]["text"] == "Quel est le numéro de votre contrat ?"
         replies = await customer.say("CT-2024-0815")  # the flow goes on where it was

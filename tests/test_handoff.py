@@ -20,8 +20,8 @@ from bot.handoff.agents import AgentStore
 from bot.handoff.queue import HandoffConflict, HandoffQueue
 from bot.settings import load_settings
 from bot.web.transcript import lines, summary
+from tests.conftest import NO_DOMAIN, run_async
 from tests.test_ticket_store import database_url  # noqa: F401  (the same two databases)
-from tests.conftest import run_async
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 
@@ -74,8 +74,8 @@ def test_notes_are_kept_with_the_handoff(queue) -> None:
 def asked_for_a_person(intent: str = "talk_to_human") -> Tracker:
     parse = {"text": "je veux parler à quelqu'un", "intent": {"name": intent, "confidence": 1.0},
              "entities": []}
-    events = [{"event": "action", "name": "action_listen"},
-              {"event": "user", "text": parse["text"], "parse_data": parse}]
+    events: list[dict[str, Any]] = [{"event": "action", "name": "action_listen"},
+                                    {"event": "user", "text": parse["text"], "parse_data": parse}]
     return Tracker("conv-7", {}, parse, events, False, None, {}, "action_listen")
 
 
@@ -96,7 +96,7 @@ def service_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hand
 
 def run_handoff(tracker: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
-    events = run_async(ActionHandoff().run(dispatcher, tracker, {}))
+    events = run_async(ActionHandoff().run(dispatcher, tracker, NO_DOMAIN))
     return events, dispatcher.messages
 
 
@@ -136,7 +136,7 @@ def test_a_typed_or_clicked_rating_is_stored(service_db: HandoffQueue,
              "entities": [{"entity": "rating", "value": "4"}]}
     tracker = Tracker("conv-7", {}, parse, [], False, None, {}, "action_listen")
     dispatcher = CollectingDispatcher()
-    run_async(ActionStoreRating().run(dispatcher, tracker, {}))
+    run_async(ActionStoreRating().run(dispatcher, tracker, NO_DOMAIN))
     assert dispatcher.messages[0]["text"] == messages.THANKS_FOR_RATING
     assert service_db.get(handoff.id).rating == 4
 
@@ -157,7 +157,7 @@ def test_the_summary_shows_topics_answers_and_collected_slots() -> None:
          "metadata": {"agent": "lea"}},
     ]}
     transcript = lines(tracker)
-    assert [(l.who, l.intent, l.answer) for l in transcript] == [
+    assert [(line.who, line.intent, line.answer) for line in transcript] == [
         ("customer", "", ""), ("bot", "faq", "activation_servicepac"), ("customer", "", ""),
         ("bot", "talk_to_human", ""), ("agent", "", "")]
     assert transcript[1].answer_confidence == 0.91 and transcript[4].agent == "lea"
@@ -178,9 +178,10 @@ def test_the_reason_of_a_handoff(said_before: list[str], reason: str) -> None:
     from actions.handoff import handoff_reason
 
     parse = {"text": "/talk_to_human", "intent": {"name": "talk_to_human", "confidence": 1.0}}
-    events = ([{"event": "user", "text": "x"}] + [{"event": "bot", "text": t} for t in said_before]
-              + [{"event": "action", "name": "action_listen"},
-                 {"event": "user", "text": "/talk_to_human", "parse_data": parse}])
+    events: list[dict[str, Any]] = (
+        [{"event": "user", "text": "x"}] + [{"event": "bot", "text": t} for t in said_before]
+        + [{"event": "action", "name": "action_listen"},
+           {"event": "user", "text": "/talk_to_human", "parse_data": parse}])
     assert handoff_reason(Tracker("c", {}, parse, events, False, None, {}, "action_listen")) == reason
 
 

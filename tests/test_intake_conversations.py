@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
-from typing import Iterator
 
 import pytest
 from sqlalchemy import Engine, text
@@ -17,11 +17,11 @@ from actions import fields as f
 from actions import messages
 from actions.flows import FLOWS
 from actions.guided_form import today  # Brussels: the bot's calendar, not the machine's
-from bot.settings import Settings
-from bot.tickets import open_store
 from bot.db import open_database
 from bot.db.tables import Ticket, TicketStatus
 from bot.facts import TicketKind
+from bot.settings import Settings
+from bot.tickets import open_store
 from bot.tickets.store import TicketStore
 from bot.validation import earliest_licence_end, format_date_fr
 from tests.conftest import Assistant

@@ -14,7 +14,7 @@ from actions.flows import FLOWS
 from actions.guided_form import FAILURES_SLOT, MAX_FAILURES, find_correction
 from actions.intake import ASKED_SLOTS, ValidateIntakeForm, submission_key
 from bot.facts import TicketKind
-from tests.conftest import run_async
+from tests.conftest import NO_DOMAIN, run_async
 
 TODAY = date(2026, 11, 29)
 
@@ -85,7 +85,7 @@ def test_licence_end_dates_with_30_days_notice_are_accepted(typed: str, expected
 
 @pytest.mark.parametrize("typed", ["le 28 décembre", "fin du mois", "demain", "30/11/2026"])
 def test_an_earlier_licence_end_is_refused_with_the_earliest_date(typed: str) -> None:
-    with pytest.raises(f.Invalid, match="30 jours.*le 29 décembre 2026"):
+    with pytest.raises(f.Invalid, match=r"30 jours.*le 29 décembre 2026"):
         f.LICENCE_END_DATE.parse(typed, TODAY)
 
 
@@ -149,17 +149,17 @@ def form_turn(slots: dict[str, Any], requested: str, text: str,
     """The tracker the form's validation action sees right after a customer message."""
     parse = {"text": text, "intent": {"name": intent, "confidence": confidence},
              "entities": []}
-    events = [{"event": "action", "name": "intake_form"},
-              {"event": "action", "name": "action_listen"},
-              {"event": "user", "text": text, "parse_data": parse},
-              {"event": "action", "name": "intake_form"}]
+    events: list[dict[str, Any]] = [{"event": "action", "name": "intake_form"},
+                                    {"event": "action", "name": "action_listen"},
+                                    {"event": "user", "text": text, "parse_data": parse},
+                                    {"event": "action", "name": "intake_form"}]
     return Tracker("c1", {**slots, "requested_slot": requested}, parse, events, False, None,
                    {"name": "intake_form"}, "action_listen")
 
 
 def validate(tracker: Tracker) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
-    events = run_async(ValidateIntakeForm().run(dispatcher, tracker, {}))
+    events = run_async(ValidateIntakeForm().run(dispatcher, tracker, NO_DOMAIN))
     return {e["name"]: e["value"] for e in events}, dispatcher.messages
 
 
@@ -184,7 +184,7 @@ def test_a_long_description_is_not_mistaken_for_a_digression() -> None:
 
 def test_repeated_bad_answers_escalate_to_a_person() -> None:
     failures = 0
-    for attempt in range(1, MAX_FAILURES + 1):
+    for _ in range(MAX_FAILURES):
         known = {"flow": "copy", "contract_number": "CT-4711", "consent": f.YES,
                  "customer_name": "Anne Dupont", "company": "ACME", FAILURES_SLOT: failures}
         slots, sent = validate(form_turn(known, "email", "anne at example"))

@@ -8,11 +8,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.db import open_database
 from bot.handoff.agents import AgentStore
 from bot.handoff.queue import HandoffQueue
 from bot.services import start_gateway
 from bot.settings import Settings
-from bot.db import open_database
 from tests.conftest import Assistant, free_port, run_async, start_assistant
 
 pytestmark = pytest.mark.model

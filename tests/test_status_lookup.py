@@ -10,11 +10,9 @@ from datetime import datetime, timezone
 import pytest
 
 from actions import messages
-from actions.status_lookup import find_reference
+from bot.facts import TicketKind, find_reference
 from bot.settings import PROJECT_ROOT, Settings
 from bot.tickets import open_store
-from bot.db.tables import TicketStatus
-from bot.facts import TicketKind
 from bot.tickets.store import NewTicket, TicketStore
 from tests.conftest import Assistant
 

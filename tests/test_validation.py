@@ -5,9 +5,16 @@ from datetime import date
 
 import pytest
 
-from bot.validation import (clean_text, earliest_licence_end, format_date_fr,
-                            licence_end_is_allowed, normalise_contract_number, normalise_email,
-                            normalise_phone, parse_french_date)
+from bot.validation import (
+    clean_text,
+    earliest_licence_end,
+    format_date_fr,
+    licence_end_is_allowed,
+    normalise_contract_number,
+    normalise_email,
+    normalise_phone,
+    parse_french_date,
+)
 
 TODAY = date(2026, 11, 29)
 

@@ -9,12 +9,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
+from bot.facts import TicketKind
 from bot.services import start_gateway
 from bot.settings import PROJECT_ROOT, Settings
 from bot.tickets import open_store
-from bot.facts import TicketKind
 from tests.conftest import Assistant, free_port
 
 pytestmark = [pytest.mark.model, pytest.mark.browser]
@@ -39,7 +39,7 @@ def say(page: Page, text: str) -> None:
     page.get_by_role("button", name="Envoyer").click()
 
 
-def last_bot_message(page: Page):  # type: ignore[no-untyped-def]
+def last_bot_message(page: Page) -> Locator:
     return page.locator(".faqbot-bot .faqbot-bubble").last
 
 

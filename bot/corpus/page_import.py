@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -40,7 +41,7 @@ class Draft:
     def id(self) -> str:
         return entry_id(self.question)
 
-    def as_entry(self) -> dict:
+    def as_entry(self) -> dict[str, Any]:
         facts = list(dict.fromkeys(_PHONE.findall(self.answer) + _EMAIL.findall(self.answer)))
         return {"id": self.id, "category": "À classer", "source": self.question,
                 "question": french_question(self.question), "answer": self.answer,
@@ -89,7 +90,7 @@ class _HtmlBlocks(HTMLParser):
             self.blocks.append(Block(text, heading=self._heading, html=True))
         self._text, self._heading = [], False
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in {"script", "style", "nav"}:
             self._skip += 1
         elif tag in _BLOCK_TAGS:

@@ -13,6 +13,7 @@ import subprocess
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from bot.corpus.model import CorpusError
 from bot.settings import Settings
@@ -22,7 +23,7 @@ MAX_MACRO_F1_DROP = 0.01   # one point
 MAX_ENTRY_F1_DROP = 0.05   # five points
 
 
-def heldout_report(settings: Settings, model: Path, out: Path) -> dict:
+def heldout_report(settings: Settings, model: Path, out: Path) -> dict[str, Any]:
     """Run the held-out evaluation (rasa environment); return its JSON report."""
     command = [str(settings.rasa_python), "-m", "bot.nlu.evaluate", "--model", str(model),
                "--corpus", str(settings.corpus_dir),
@@ -32,10 +33,11 @@ def heldout_report(settings: Settings, model: Path, out: Path) -> dict:
     result = subprocess.run(command, cwd=settings.root, env=rasa_environment(settings))
     if result.returncode != 0:
         raise TrainingError("the held-out evaluation failed (see above)")
-    return json.loads((out / "evaluation.json").read_text(encoding="utf-8"))
+    report: dict[str, Any] = json.loads((out / "evaluation.json").read_text(encoding="utf-8"))
+    return report
 
 
-def cross_validation(settings: Settings, folds: int, out: Path) -> dict:
+def cross_validation(settings: Settings, folds: int, out: Path) -> dict[str, Any]:
     """Per-entry scores of k-fold cross-validation (``rasa test nlu``) of the shipped
     pipeline on all data."""
     target = out / "cv" / "config"
@@ -62,7 +64,7 @@ def cross_validation(settings: Settings, folds: int, out: Path) -> dict:
             "per_entry": per_entry}
 
 
-def regressions(report: dict, baseline: dict) -> list[str]:
+def regressions(report: dict[str, Any], baseline: dict[str, Any]) -> list[str]:
     """Why ``report`` is worse than ``baseline`` (empty: not worse), on held-out F1."""
     failures = []
     drop = baseline["macro_f1"] - report["macro_f1"]
@@ -78,7 +80,7 @@ def regressions(report: dict, baseline: dict) -> list[str]:
     return failures
 
 
-def markdown_sections(report: dict) -> str:
+def markdown_sections(report: dict[str, Any]) -> str:
     """Cross-validation and baseline sections appended to ``evaluation.md``."""
     lines = []
     cv = report.get("cross_validation")
@@ -96,19 +98,19 @@ def markdown_sections(report: dict) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def write(report: dict, out: Path) -> None:
+def write(report: dict[str, Any], out: Path) -> None:
     (out / "evaluation.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     markdown = (out / "evaluation.md").read_text(encoding="utf-8").split("\n## Cross-validation")[0]
     markdown = markdown.split("\n## Against the baseline")[0].rstrip("\n") + "\n"
     (out / "evaluation.md").write_text(markdown + markdown_sections(report), encoding="utf-8")
 
 
-def accept(report_dir: Path, baseline_dir: Path) -> dict:
+def accept(report_dir: Path, baseline_dir: Path) -> dict[str, Any]:
     """Make the current report the baseline (kept with the model it measured)."""
     source = report_dir / "evaluation.json"
     if not source.exists():
         raise CorpusError(f"no report in {report_dir}: run `python -m bot corpus evaluate` first")
-    report = json.loads(source.read_text(encoding="utf-8"))
+    report: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
     report["accepted_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     baseline_dir.mkdir(parents=True, exist_ok=True)
     (baseline_dir / "evaluation.json").write_text(

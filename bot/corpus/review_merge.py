@@ -38,7 +38,7 @@ def read_corrections(path: Path) -> list[tuple[str, str]]:
             item = json.loads(line)
             pairs.append((str(item["text"]).strip(), str(item["entry"])))
         except (ValueError, KeyError, TypeError) as error:
-            raise CorpusError(f"{path}:{number}: expected {{\"text\": …, \"entry\": …}} ({error})")
+            raise CorpusError(f"{path}:{number}: expected {{\"text\": …, \"entry\": …}} ({error})") from error
     return [(text, entry) for text, entry in pairs if text]
 
 
@@ -51,7 +51,8 @@ def redact(settings: Settings, sentences: list[str]) -> list[str]:
                             cwd=settings.root, env=rasa_environment(settings), timeout=600)
     if result.returncode != 0:
         raise CorpusError(f"redaction failed: {result.stderr.strip()[-500:]}")
-    return json.loads(result.stdout)
+    redacted: list[str] = json.loads(result.stdout)
+    return redacted
 
 
 def merge(settings: Settings, corrections: Path, corpus: Path) -> MergeResult:
@@ -61,7 +62,7 @@ def merge(settings: Settings, corrections: Path, corpus: Path) -> MergeResult:
     result = MergeResult()
     known = {normalise(s) for e in entries.values() for s in (e.question, *e.paraphrases)}
     redacted = redact(settings, [text for text, _ in pairs])
-    for (_, entry_id), sentence in zip(pairs, redacted):
+    for (_, entry_id), sentence in zip(pairs, redacted, strict=True):
         if entry_id not in entries:
             result.unknown_entries.append(entry_id)
             continue

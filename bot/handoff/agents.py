@@ -86,8 +86,8 @@ class AgentStore:
                 session.execute(update(Agent).where(Agent.id == agent.id)
                                 .values(failed_logins=Agent.failed_logins + 1)
                                 .execution_options(synchronize_session=False))
-                failures = session.scalar(select(Agent.failed_logins).where(Agent.id == agent.id)
-                                          .execution_options(populate_existing=True))
+                failures = session.scalars(select(Agent.failed_logins).where(Agent.id == agent.id)
+                                           .execution_options(populate_existing=True)).one()
                 refused = LoginRefused()
                 if failures >= MAX_FAILED_LOGINS:
                     session.execute(update(Agent).where(Agent.id == agent.id)

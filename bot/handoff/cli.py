@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-
 from datetime import datetime, timezone
 
 from bot.db import open_database
@@ -48,7 +47,7 @@ def cmd_review_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     agents = commands.add_parser("agents", help="agent console accounts")
     sub = agents.add_subparsers(dest="agents_command", required=True)
     add = sub.add_parser("add", help=cmd_add.__doc__)

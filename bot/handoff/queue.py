@@ -7,9 +7,10 @@ and close conversations). One short session per operation; blocking (async calle
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import Engine, func, select, update
-from sqlalchemy.orm import selectinload, sessionmaker
+from sqlalchemy import ColumnElement, CursorResult, Engine, func, select, update
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot.clock import Clock
 from bot.db.tables import Agent, Handoff, HandoffNote, HandoffReason, HandoffStatus
@@ -41,7 +42,7 @@ class HandoffQueue:
         return handoff
 
     @staticmethod
-    def _open(session, conversation_id: str) -> Handoff | None:  # type: ignore[no-untyped-def]
+    def _open(session: Session, conversation_id: str) -> Handoff | None:
         return session.scalars(
             select(Handoff).where(Handoff.conversation_id == conversation_id,
                                   Handoff.status.in_(OPEN))
@@ -77,11 +78,20 @@ class HandoffQueue:
             return session.scalars(select(Handoff).options(selectinload(Handoff.notes))
                                    .where(Handoff.id == handoff_id)).one_or_none()
 
-    def _transition(self, conditions: list, values: dict) -> bool:  # type: ignore[type-arg]
+    def _transition(self, conditions: list[ColumnElement[bool]], values: dict[str, Any]) -> bool:
         """One UPDATE guarded by the expected state: of two concurrent callers, one wins."""
         with self._sessions() as session, session.begin():
-            result = session.execute(update(Handoff).where(*conditions).values(**values))
+            # An UPDATE's result is a CursorResult (Session.execute is typed for any statement).
+            result = cast(CursorResult[Any],
+                          session.execute(update(Handoff).where(*conditions).values(**values)))
             return result.rowcount == 1
+
+    def _changed(self, handoff_id: int) -> Handoff:
+        """The handoff a transition has just changed."""
+        handoff = self.get(handoff_id)
+        if handoff is None:
+            raise HandoffConflict("this handoff no longer exists")
+        return handoff
 
     def take(self, handoff_id: int, agent_id: int, now: datetime | None = None) -> Handoff:
         """An agent takes a waiting conversation (only one agent can)."""
@@ -89,7 +99,7 @@ class HandoffQueue:
                                 {"status": HandoffStatus.ACTIVE, "agent_id": agent_id,
                                  "taken_at": now or self._clock.now()}):
             raise HandoffConflict("this conversation is not waiting any more")
-        return self.get(handoff_id)  # type: ignore[return-value]
+        return self._changed(handoff_id)
 
     def close(self, handoff_id: int, agent_id: int, resolution: str,
               now: datetime | None = None) -> Handoff:
@@ -99,7 +109,7 @@ class HandoffQueue:
                                 {"status": HandoffStatus.CLOSED, "closed_at": now or self._clock.now(),
                                  "resolution": resolution}):
             raise HandoffConflict("only the agent handling this conversation can close it")
-        return self.get(handoff_id)  # type: ignore[return-value]
+        return self._changed(handoff_id)
 
     def leave(self, conversation_id: str, now: datetime | None = None) -> Handoff | None:
         """The customer leaves the queue before an agent took the conversation."""

@@ -1,7 +1,7 @@
 """Custom Rasa NLU components (loaded by the *rasa* environment from ``config.yml``)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -10,7 +10,13 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.answering import ANSWER_THRESHOLD, FALLBACK_INTENT, FAQ_INTENT, answer_is_unsure, selected_answer
+from bot.answering import (
+    ANSWER_THRESHOLD,
+    FALLBACK_INTENT,
+    FAQ_INTENT,
+    answer_is_unsure,
+    selected_answer,
+)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -23,18 +29,18 @@ class FaqAnswerGate(GraphComponent):
     """
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"threshold": ANSWER_THRESHOLD}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.threshold = float(config["threshold"])
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "FaqAnswerGate":
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> FaqAnswerGate:
         return cls(config)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = message.get(INTENT) or {}
             if intent.get("name") != FAQ_INTENT or not answer_is_unsure(message.data, self.threshold):

@@ -57,7 +57,7 @@ def _confusion_png(labels: list[str], truth: list[str], predicted: list[str], pa
     plt.close(figure)
 
 
-def evaluate(model: Path, corpus: Path, heldout: Path, out_of_domain: Path, out: Path) -> dict:
+def evaluate(model: Path, corpus: Path, heldout: Path, out_of_domain: Path, out: Path) -> dict[str, Any]:
     """Compute the report, write JSON, Markdown and PNG into ``out``, return the JSON."""
     from sklearn.metrics import precision_recall_fscore_support
 
@@ -77,25 +77,25 @@ def evaluate(model: Path, corpus: Path, heldout: Path, out_of_domain: Path, out:
     errors = [
         {"text": text, "expected": expected, "answered": got,
          "intent": parse["intent"]["name"], "intent_confidence": round(parse["intent"]["confidence"], 3)}
-        for (text, expected), got, parse in zip(pairs, predicted, in_domain) if got != expected
+        for (text, expected), got, parse in zip(pairs, predicted, in_domain, strict=True) if got != expected
     ]
     confused = Counter((e["expected"], e["answered"]) for e in errors)
     ood_answered = [
         {"text": text, "answered": answer}
-        for text, parse in zip(ood, off_domain)
+        for text, parse in zip(ood, off_domain, strict=True)
         if (answer := predicted_answer(parse))
     ]
     report = {
         "model": model.name,
         "heldout_examples": len(pairs),
-        "answer_accuracy": round(sum(t == p for t, p in zip(truth, predicted)) / len(pairs), 4),
+        "answer_accuracy": round(sum(t == p for t, p in zip(truth, predicted, strict=True)) / len(pairs), 4),
         "not_answered": sum(p == NO_ANSWER for p in predicted),
-        "wrong_answer": sum(p not in (t, NO_ANSWER) for t, p in zip(truth, predicted)),
+        "wrong_answer": sum(p not in (t, NO_ANSWER) for t, p in zip(truth, predicted, strict=True)),
         "macro_f1": round(float(sum(f1) / len(f1)), 4),
         "per_entry": {
             entry_id: {"precision": round(float(p), 3), "recall": round(float(r), 3),
                        "f1": round(float(f), 3), "support": int(s)}
-            for entry_id, p, r, f, s in zip(ids, precision, recall, f1, support)
+            for entry_id, p, r, f, s in zip(ids, precision, recall, f1, support, strict=True)
         },
         "most_confused": [
             {"expected": e, "answered": a, "count": n,
@@ -114,7 +114,7 @@ def evaluate(model: Path, corpus: Path, heldout: Path, out_of_domain: Path, out:
     return report
 
 
-def markdown(report: dict) -> str:
+def markdown(report: dict[str, Any]) -> str:
     """The report as a page a maintainer reads."""
     lines = [
         f"# Answer quality of `{report['model']}`", "",

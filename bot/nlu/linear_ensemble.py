@@ -9,7 +9,7 @@ after DIETClassifier and ResponseSelector, before the fallback thresholds.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -28,19 +28,19 @@ class LinearEnsemble(GraphComponent):
     """Averages Rasa's label probabilities with a linear model's."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"weight": 0.5, "C": 10.0, "min_ngram": 1, "max_ngram": 4}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[Any] = None) -> None:
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 model: Any | None = None) -> None:
         self.config = config
         self.model_storage = model_storage
         self.resource = resource
         self.model = model
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LinearEnsemble":
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> LinearEnsemble:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -61,8 +61,8 @@ class LinearEnsemble(GraphComponent):
         return self.resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "LinearEnsemble":
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> LinearEnsemble:
         import skops.io as sio
 
         with model_storage.read_from(resource) as folder:
@@ -74,25 +74,25 @@ class LinearEnsemble(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         texts = [m for m in messages if m.get(TEXT)]
         if not texts or self.model is None:
             return messages
         probabilities = self.model.predict_proba([m.get(TEXT) for m in texts])
         classes = [str(c) for c in self.model.classes_]
-        for message, row in zip(texts, probabilities):
-            self._combine(message, dict(zip(classes, row)))
+        for message, row in zip(texts, probabilities, strict=True):
+            self._combine(message, dict(zip(classes, row, strict=True)))
         return messages
 
-    def _combine(self, message: Message, linear: Dict[str, float]) -> None:
+    def _combine(self, message: Message, linear: dict[str, float]) -> None:
         weight = float(self.config["weight"])
         rasa = _normalised({i["name"]: float(i["confidence"])
                             for i in message.get(INTENT_RANKING_KEY) or [] if i["name"] != "nlu_fallback"})
         selector = ((message.get("response_selector") or {}).get(FAQ) or {})
         answers = _normalised({a["intent_response_key"]: float(a["confidence"])
                                for a in selector.get("ranking") or []})
-        intents: Dict[str, float] = {}
-        answer_scores: Dict[str, float] = {}
+        intents: dict[str, float] = {}
+        answer_scores: dict[str, float] = {}
         for label, p in linear.items():
             if label.startswith(f"{FAQ}/"):
                 answer_scores[label] = (1 - weight) * rasa.get(FAQ, 0.0) * answers.get(label, 0.0) + weight * p
@@ -100,8 +100,8 @@ class LinearEnsemble(GraphComponent):
                 intents[label] = (1 - weight) * rasa.get(label, 0.0) + weight * p
         faq_total = sum(answer_scores.values())
         intents[FAQ] = faq_total
-        ranking = sorted(({"name": k, "confidence": v} for k, v in intents.items()),
-                         key=lambda i: -i["confidence"])[:10]
+        ranking = [{"name": k, "confidence": v}
+                   for k, v in sorted(intents.items(), key=lambda kv: -kv[1])[:10]]
         message.set(INTENT, dict(ranking[0]), add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         if selector and faq_total > 0:
@@ -116,7 +116,7 @@ class LinearEnsemble(GraphComponent):
             selector["ranking"] = [{"intent_response_key": k, "confidence": v} for k, v in ranked]
 
 
-def _normalised(scores: Dict[str, float]) -> Dict[str, float]:
+def _normalised(scores: dict[str, float]) -> dict[str, float]:
     """Rankings are cut to their top ten: spread them over what they show."""
     total = sum(scores.values())
     return {k: v / total for k, v in scores.items()} if total > 0 else scores

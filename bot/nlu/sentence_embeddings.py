@@ -8,7 +8,7 @@ features. A candidate of ``make bench`` (``bench/nlu_configs/use_sentence_vector
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, List, Text
+from typing import Any
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -35,15 +35,15 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     """Adds a multilingual sentence embedding to each message's text."""
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SentenceEncoderFeaturizer":
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> SentenceEncoderFeaturizer:
         return cls(execution_context.node_name, config)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         texts = [m for m in messages if m.get(TEXT)]
         if texts:
             vectors = _encoder().encode([m.get(TEXT) for m in texts])
-            for message, vector in zip(texts, np.atleast_2d(vectors)):
+            for message, vector in zip(texts, np.atleast_2d(vectors), strict=True):
                 message.add_features(Features(vector.reshape(1, -1), FEATURE_TYPE_SENTENCE, TEXT,
                                               self._config[FEATURIZER_CLASS_ALIAS]))
         return messages
@@ -53,5 +53,5 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         return training_data
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: dict[str, Any]) -> None:
         pass

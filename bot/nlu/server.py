@@ -13,7 +13,7 @@ configured in ``endpoints.yml``: ``bot/nlu/tracker_store.py``.)
 from __future__ import annotations
 
 import sys
-from typing import Any, Dict, Text
+from typing import Any
 
 
 def validate_action_responses_with_one_validator() -> None:
@@ -29,7 +29,7 @@ def validate_action_responses_with_one_validator() -> None:
     validator_class.check_schema(schema)
     validator = validator_class(schema)
 
-    def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+    def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
         error = best_match(validator.iter_errors(result))
         if error is None:
             return True
@@ -40,7 +40,7 @@ def validate_action_responses_with_one_validator() -> None:
             f"visit {DOCS_BASE_URL}/custom-actions")
         raise error
 
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = _validate_action_result
 
 
 def main() -> None:

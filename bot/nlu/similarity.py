@@ -7,6 +7,7 @@ cosine similarity is high are the ones customers' wording will confuse. Runs in 
 from __future__ import annotations
 
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 
@@ -30,10 +31,10 @@ def entry_centroids(entries: list[FaqEntry]) -> dict[str, np.ndarray]:
     return centroids
 
 
-def closest_pairs(entries: list[FaqEntry], top: int = 10) -> list[dict]:
+def closest_pairs(entries: list[FaqEntry], top: int = 10) -> list[dict[str, Any]]:
     """The ``top`` most similar entry pairs, most similar first."""
     centroids = entry_centroids(entries)
-    pairs = [
+    pairs: list[dict[str, Any]] = [
         {"entries": [a, b], "similarity": round(float(centroids[a] @ centroids[b]), 3)}
         for a, b in combinations(sorted(centroids), 2)
     ]

@@ -17,7 +17,7 @@ Other databases (PostgreSQL for several Rasa instances) get Rasa's store unchang
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Optional, Text
+from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -38,10 +38,12 @@ def _write_ahead_log(connection: Any, _record: Any) -> None:
 class LocalSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore``; on SQLite, one pooled WAL connection and a tracker cache."""
 
+    engine: sa.engine.Engine  # set by SQLTrackerStore.__init__
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # sender id -> the tracker as stored (its events are all in the database)
-        self._cache: OrderedDict[Text, DialogueStateTracker] = OrderedDict()
+        self._cache: OrderedDict[str, DialogueStateTracker] = OrderedDict()
         self.caching = self.engine.dialect.name == "sqlite"
         if not self.caching:
             return
@@ -51,7 +53,7 @@ class LocalSQLTrackerStore(SQLTrackerStore):
         sa.event.listen(self.engine, "connect", _write_ahead_log)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         cached = self._cache.get(sender_id)
         if cached is not None:
             self._cache.move_to_end(sender_id)

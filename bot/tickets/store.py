@@ -5,6 +5,7 @@ blocking; async callers (the action server) run them with ``asyncio.to_thread``.
 """
 from __future__ import annotations
 
+import builtins
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
@@ -127,7 +128,7 @@ class TicketStore:
         with self._session() as session:
             return list(session.scalars(query))
 
-    def categories(self) -> list[str]:
+    def categories(self) -> builtins.list[str]:  # `list` is a method of this class
         """The categories tickets were filed under, alphabetically."""
         with self._session() as session:
             return sorted(session.scalars(select(Ticket.category).distinct()))

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import aiohttp
 
-from bot.corpus.model import ButtonSpec as Button  # the same (title, payload) pair
+from bot.corpus.model import ButtonSpec
+
+Button = ButtonSpec  # the same (title, payload) pair
 
 
 class RasaUnavailable(RuntimeError):
@@ -97,7 +100,9 @@ class RasaClient:
 
     async def tracker(self, sender: str) -> dict[str, Any]:
         """The raw tracker (events, slots) through the token-protected HTTP API."""
-        return await self._call("GET", f"/conversations/{sender}/tracker", sender=sender)
+        tracker: dict[str, Any] = await self._call("GET", f"/conversations/{sender}/tracker",
+                                                   sender=sender)
+        return tracker
 
     async def append(self, sender: str, events: list[dict[str, Any]]) -> None:
         """Add events to the conversation (an agent's message, ``resume``)."""
