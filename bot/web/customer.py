@@ -20,13 +20,13 @@ from aiohttp import WSMsgType, web
 
 from bot.db.tables import HandoffStatus
 from bot.handoff.queue import HandoffQueue
+from bot.payloads import Payload
 from bot.web.rasa import Button, RasaClient, RasaUnavailable, Turn
 from bot.web.safety import (
     SESSION_ID, FrameError, Incoming, RateLimiter, error_frame, parse_frame,
 )
 
 log = logging.getLogger(__name__)
-LEAVE_QUEUE_PAYLOAD = "/stop"   # the button under "vous êtes n° … dans la file d'attente"
 LEFT_QUEUE_TEXT = ("C'est noté, vous avez quitté la file d'attente. Je reste à votre "
                    "disposition : que puis-je faire pour vous ?")
 
@@ -144,9 +144,9 @@ class CustomerSocket:
     async def _wants_to_leave(self, incoming: Incoming) -> bool:
         """"Quitter la file d'attente" (its button) or a typed "annuler", "stop"…"""
         if incoming.kind == "button":
-            return incoming.text == LEAVE_QUEUE_PAYLOAD
+            return incoming.text == Payload.STOP
         intent, confidence = await self.rasa.intent(incoming.text)
-        return intent == "stop" and confidence >= 0.8
+        return intent == Payload.STOP.intent and confidence >= 0.8
 
     async def _leave_queue(self, session: str, conversation: Conversation) -> None:
         """Out of the queue: the bot is back and says so (in the transcript too)."""
