@@ -8,7 +8,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages
-from actions.corpus_index import faq_entries
+from actions.stores import faq_entries
 from bot.answering import ACTION_INTENT_LABELS, Candidate, candidates
 
 ACTION_NAME = "action_clarify"
