@@ -23,6 +23,7 @@ from bot.settings import Settings, load_settings
 from bot.tickets.store import TicketStore
 from bot.web.console import Console
 from bot.web.customer import CustomerSocket, welcome_turn
+from bot.web.hub import ConversationHub
 from bot.web.rasa import RasaClient
 from bot.web.safety import MAX_MESSAGE_LENGTH, RateLimiter, parse_rate
 
@@ -46,10 +47,11 @@ def create_app(settings: Settings, rasa: RasaClient) -> web.Application:
     database = open_database(settings)  # migrated on first use, like the action server's
     queue = HandoffQueue(database, settings.clock)
     tickets = TicketStore(database, settings.clock)
+    hub = ConversationHub()   # where customers' tabs and agents' pages meet
     customers = CustomerSocket(
         rasa, welcome_turn(domain["responses"]["utter_greet"][0]), settings.origins,
         RateLimiter(*parse_rate(settings.rate_per_session)),
-        RateLimiter(*parse_rate(settings.rate_per_ip)), queue)
+        RateLimiter(*parse_rate(settings.rate_per_ip)), queue, hub)
     demo = demo_page(HERE / "seed_faq.txt")
 
     async def index(request: web.Request) -> web.Response:
@@ -62,7 +64,7 @@ def create_app(settings: Settings, rasa: RasaClient) -> web.Application:
                                  status=200 if rasa_ok else 503)
 
     Console(AgentStore(database, settings.clock), tickets, settings.origins, queue,
-            ReviewLog(database, settings.clock), rasa, customers, settings.corpus_dir,
+            ReviewLog(database, settings.clock), rasa, hub, settings.corpus_dir,
             settings.tracker_db, settings.clock).routes(app)
     app.router.add_get("/", index)
     app.router.add_get("/health", health)

@@ -18,7 +18,6 @@ import hmac
 import json
 import secrets
 import time
-from collections import defaultdict
 from datetime import date
 from pathlib import Path
 from typing import Any, Awaitable, Callable
@@ -34,7 +33,7 @@ from bot.handoff.agents import AgentStore, ConsoleSession, LoginRefused
 from bot.handoff.queue import HandoffConflict, HandoffQueue
 from bot.handoff.review import ReviewLog
 from bot.tickets.store import TicketNotFound, TicketStore
-from bot.web.customer import CustomerSocket
+from bot.web.hub import Audience, ConversationHub
 from bot.web.rasa import RasaClient, RasaUnavailable, Turn
 from bot.web.search import ConversationSearch
 from bot.web.transcript import lines, summary
@@ -58,7 +57,7 @@ class Console:
 
     def __init__(self, agents: AgentStore, tickets: TicketStore, origins: tuple[str, ...],
                  queue: HandoffQueue, reviews: ReviewLog, rasa: RasaClient,
-                 customers: CustomerSocket, corpus: Path, tracker_db: Path, clock: Clock) -> None:
+                 hub: ConversationHub, corpus: Path, tracker_db: Path, clock: Clock) -> None:
         self.agents = agents
         self.reviews = reviews
         self.clock = clock
@@ -67,9 +66,7 @@ class Console:
         self.tickets = tickets
         self.queue = queue
         self.rasa = rasa
-        self.customers = customers
-        self.watchers: dict[str, set[web.WebSocketResponse]] = defaultdict(set)
-        customers.handed_off_listeners.append(self._to_agents)
+        self.hub = hub
         self.origins = set(origins)
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
@@ -322,8 +319,9 @@ class Console:
         except HandoffConflict as error:
             raise web.HTTPConflict(text=str(error)) from None
         for text, buttons in replies:
-            await self.customers.deliver(conversation, Turn("bot", text, time.time(), buttons).frame(),
-                                         offered={b.payload for b in buttons})
+            await self.hub.offer(conversation, (b.payload for b in buttons))
+            await self.hub.publish(conversation, Audience.CUSTOMERS,
+                                   Turn("bot", text, time.time(), buttons).frame())
         raise web.HTTPSeeOther("/console/queue")
 
     async def agent_socket(self, request: web.Request) -> web.StreamResponse:
@@ -332,7 +330,7 @@ class Console:
         socket = web.WebSocketResponse(heartbeat=30)
         await socket.prepare(request)
         conversation = handoff.conversation_id
-        self.watchers[conversation].add(socket)
+        await self.hub.subscribe(conversation, Audience.AGENTS, socket)
         try:
             async for message in socket:
                 if message.type != WSMsgType.TEXT:
@@ -353,7 +351,7 @@ class Console:
                     await socket.send_json({"type": "error", "text": "Message non envoyé : "
                                             "l'assistant est indisponible, réessayez."})
         finally:
-            self.watchers[conversation].discard(socket)
+            await self.hub.unsubscribe(conversation, Audience.AGENTS, socket)
         return socket
 
     async def _say(self, conversation: str, text: str, agent: str) -> None:
@@ -361,16 +359,9 @@ class Console:
         await self.rasa.append(conversation, [{"event": "bot", "text": text,
                                                "metadata": {"agent": agent}}])
         frame = {"type": "bot", "text": text, "ts": time.time(), "buttons": [], "agent": agent}
-        await self.customers.deliver(conversation, frame)
-        await self._to_agents(conversation, {"type": "agent", "text": text, "ts": frame["ts"]})
-
-    async def _to_agents(self, conversation: str, frame: dict[str, Any]) -> None:
-        for socket in list(self.watchers.get(conversation, ())):
-            try:
-                if not socket.closed:
-                    await socket.send_json(frame)
-            except ConnectionError:
-                self.watchers[conversation].discard(socket)
+        await self.hub.publish(conversation, Audience.CUSTOMERS, frame)
+        await self.hub.publish(conversation, Audience.AGENTS,
+                               {"type": "agent", "text": text, "ts": frame["ts"]})
 
 REASONS = {"asked": "Demande à parler à un conseiller", "not_understood": "Non compris deux fois",
            "validation": "Réponses refusées dans un formulaire",
