@@ -9,11 +9,14 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import yaml
 from aiohttp import web
+from sqlalchemy import Engine
 
+from bot.corpus import CorpusIndex
 from bot.db import open_database
 from bot.handoff.agents import AgentStore
 from bot.handoff.queue import HandoffQueue
@@ -21,11 +24,12 @@ from bot.handoff.review import ReviewLog
 from bot.services import api_token
 from bot.settings import Settings, load_settings
 from bot.tickets.store import TicketStore
-from bot.web.console import Console
+from bot.web.console import console_app
 from bot.web.customer import CustomerSocket, welcome_turn
 from bot.web.hub import ConversationHub
 from bot.web.rasa import RasaClient
 from bot.web.safety import MAX_MESSAGE_LENGTH, RateLimiter, parse_rate
+from bot.web.search import ConversationSearch
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -52,6 +56,7 @@ def create_app(settings: Settings, rasa: RasaClient) -> web.Application:
         rasa, welcome_turn(domain["responses"]["utter_greet"][0]), settings.origins,
         RateLimiter(*parse_rate(settings.rate_per_session)),
         RateLimiter(*parse_rate(settings.rate_per_ip)), queue, hub)
+    search = ConversationSearch(settings.tracker_db, tickets)
     demo = demo_page(HERE / "seed_faq.txt")
 
     async def index(request: web.Request) -> web.Response:
@@ -63,16 +68,17 @@ def create_app(settings: Settings, rasa: RasaClient) -> web.Application:
                                   "rasa": "ok" if rasa_ok else "unavailable"},
                                  status=200 if rasa_ok else 503)
 
-    Console(AgentStore(database, settings.clock), tickets, settings.origins, queue,
-            ReviewLog(database, settings.clock), rasa, hub, settings.corpus_dir,
-            settings.tracker_db, settings.clock).routes(app)
     app.router.add_get("/", index)
     app.router.add_get("/health", health)
     app.router.add_get("/ws", customers.handle)
     app.router.add_static("/static/", STATIC)
     app.router.add_get("/widget.js", _file(STATIC / "widget.js", "application/javascript"))
-    app.on_startup.append(_start)
-    app.on_cleanup.append(_stop)
+    app.add_subapp("/console", console_app(
+        agents=AgentStore(database, settings.clock), tickets=tickets, queue=queue,
+        reviews=ReviewLog(database, settings.clock), rasa=rasa, hub=hub,
+        corpus=CorpusIndex(settings.corpus_dir), search=search, clock=settings.clock))
+    app.cleanup_ctx.append(_rasa_session)
+    app.cleanup_ctx.append(_disposed_on_cleanup(database, search.events))
     return app
 
 
@@ -91,12 +97,20 @@ def _file(path: Path, content_type: str):  # type: ignore[no-untyped-def]
     return serve
 
 
-async def _start(app: web.Application) -> None:
+async def _rasa_session(app: web.Application) -> AsyncIterator[None]:
+    """The Rasa client's connections, for the app's lifetime."""
     await app[RASA_CLIENT].start()
-
-
-async def _stop(app: web.Application) -> None:
+    yield
     await app[RASA_CLIENT].close()
+
+
+def _disposed_on_cleanup(*engines: Engine) -> Callable[[web.Application], AsyncIterator[None]]:
+    """A cleanup context that closes the engines' pooled connections when the app stops."""
+    async def pools(app: web.Application) -> AsyncIterator[None]:
+        yield
+        for engine in engines:
+            engine.dispose()
+    return pools
 
 
 def demo_page(seed: Path) -> str:
