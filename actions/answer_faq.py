@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import messages
-from actions.corpus_index import faq_entries
+from actions.stores import faq_entries
 from bot.answering import selected_answer
 from bot.corpus import CorpusError
 

@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import messages
-from actions.corpus_index import faq_entries
+from actions.stores import faq_entries
 from bot.answering import ACTION_INTENT_LABELS, Candidate, candidates
 
 ACTION_NAME = "action_clarify"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.db.tables import Ticket
 from bot.facts import SERVICE_TIMEZONE
+from bot.payloads import Payload
 from bot.validation import format_date_fr
 
 PHONE_AND_HOURS = "+32 (0)2 339 23 45, du lundi au vendredi de 8h30 à 17h00"
@@ -25,8 +26,8 @@ ESCALATE = (
     "votre question ou laisser une demande écrite :"
 )
 ESCALATE_BUTTONS = [
-    {"title": "Parler à un conseiller", "payload": "/talk_to_human"},
-    {"title": "Soumettre une demande", "payload": "/submit_request"},
+    {"title": "Parler à un conseiller", "payload": Payload.TALK_TO_HUMAN},
+    {"title": "Soumettre une demande", "payload": Payload.SUBMIT_REQUEST},
 ]
 
 ASK_REFERENCE = (
@@ -76,8 +77,8 @@ FLOW_ESCALATE = (
     f"vous aider au {PHONE_AND_HOURS}. Vous pouvez aussi réessayer, ou abandonner cette demande :"
 )
 FLOW_ESCALATE_BUTTONS = [
-    {"title": "Parler à un conseiller", "payload": "/talk_to_human"},
-    {"title": "Abandonner cette demande", "payload": "/stop"},
+    {"title": "Parler à un conseiller", "payload": Payload.TALK_TO_HUMAN},
+    {"title": "Abandonner cette demande", "payload": Payload.STOP},
 ]
 CONSENT_REFUSED = (
     "C'est noté : je n'enregistre aucune donnée et rien n'a été transmis. Vous pouvez "
@@ -93,7 +94,7 @@ STORE_FAILED = (
     "rien n'a été enregistré. Vos réponses sont conservées ; vous pouvez réessayer dans "
     f"quelques instants, ou appeler le Service Clientèle au {PHONE_AND_HOURS}."
 )
-STORE_FAILED_BUTTONS = [{"title": "Réessayer l'envoi", "payload": "/retry_submission"}]
+STORE_FAILED_BUTTONS = [{"title": "Réessayer l'envoi", "payload": Payload.RETRY_SUBMISSION}]
 NOTHING_TO_SUBMIT = (
     "Je n'ai aucune demande en attente d'envoi. Pour en commencer une, dites-moi ce que vous "
     "souhaitez faire."
@@ -140,7 +141,7 @@ def filed(flow: str, ticket: Ticket) -> str:
 # --- handoff ---------------------------------------------------------------------------
 
 NOT_HELPFUL_SORRY = "Je suis désolé que ma réponse ne vous ait pas aidé."
-AGENTS_AWAY_BUTTONS = [{"title": "Laisser une demande écrite", "payload": "/submit_request"}]
+AGENTS_AWAY_BUTTONS = [{"title": "Laisser une demande écrite", "payload": Payload.SUBMIT_REQUEST}]
 HANDOFF_FAILED = (
     "Désolé, je ne parviens pas à joindre un conseiller pour le moment. Vous pouvez appeler le "
     f"Service Clientèle au {PHONE_AND_HOURS}."
@@ -158,7 +159,7 @@ def agents_away(back: str) -> str:
 
 
 # The gateway takes this payload (or a typed "annuler") out of the queue: bot/web/customer.py.
-LEAVE_QUEUE_BUTTONS = [{"title": "Quitter la file d'attente", "payload": "/stop"}]
+LEAVE_QUEUE_BUTTONS = [{"title": "Quitter la file d'attente", "payload": Payload.STOP}]
 
 
 def queued(position: int) -> str:

@@ -1,15 +1,18 @@
-"""The service database as the action server uses it: tickets and the agents' queue.
+"""What the action server reads and writes: the service database (tickets, the agents'
+queue) and the FAQ corpus.
 
 The action server's composition root for its stores: the database is opened (and migrated)
 once per process, each repository is built from its engine, and every call runs in a
 worker thread with a session of its own (rasa-sdk runs actions on its event loop, and
-SQLAlchemy's calls block).
+SQLAlchemy's calls block). The corpus is indexed once per process and read again only
+when one of its files changes.
 """
 from __future__ import annotations
 
 import asyncio
 from functools import lru_cache
 
+from bot.corpus import CorpusIndex, FaqEntry
 from bot.db import open_database
 from bot.db.tables import Handoff, HandoffReason, Ticket
 from bot.handoff.queue import HandoffQueue
@@ -27,6 +30,16 @@ def _tickets() -> TicketStore:
 def _queue() -> HandoffQueue:
     settings = load_settings()
     return HandoffQueue(open_database(settings), settings.clock)
+
+
+@lru_cache(maxsize=1)
+def _corpus() -> CorpusIndex:
+    return CorpusIndex(load_settings().corpus_dir)
+
+
+def faq_entries() -> dict[str, FaqEntry]:
+    """The FAQ entries by id, as the corpus files are now."""
+    return _corpus().entries()
 
 
 async def lookup(reference: str, email: str) -> Ticket | None:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot.web.app import demo_page
+from bot.web.demo import demo_page
 from tests.conftest import SEED_COPY
 
 # Labels of the seed page's links and form controls that were not captured.

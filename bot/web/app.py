@@ -6,14 +6,15 @@ token and never exposes Rasa's own HTTP API.
 """
 from __future__ import annotations
 
-import html
 import logging
-import re
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import yaml
 from aiohttp import web
+from sqlalchemy import Engine
 
+from bot.corpus import CorpusIndex
 from bot.db import open_database
 from bot.handoff.agents import AgentStore
 from bot.handoff.queue import HandoffQueue
@@ -21,10 +22,13 @@ from bot.handoff.review import ReviewLog
 from bot.services import api_token
 from bot.settings import Settings, load_settings
 from bot.tickets.store import TicketStore
-from bot.web.console import Console
+from bot.web.console import console_app
 from bot.web.customer import CustomerSocket, welcome_turn
+from bot.web.hub import ConversationHub
 from bot.web.rasa import RasaClient
-from bot.web.safety import MAX_MESSAGE_LENGTH, RateLimiter, parse_rate
+from bot.web.demo import demo_page
+from bot.web.safety import RateLimiter, parse_rate
+from bot.web.search import ConversationSearch
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -46,10 +50,12 @@ def create_app(settings: Settings, rasa: RasaClient) -> web.Application:
     database = open_database(settings)  # migrated on first use, like the action server's
     queue = HandoffQueue(database, settings.clock)
     tickets = TicketStore(database, settings.clock)
+    hub = ConversationHub()   # where customers' tabs and agents' pages meet
     customers = CustomerSocket(
         rasa, welcome_turn(domain["responses"]["utter_greet"][0]), settings.origins,
         RateLimiter(*parse_rate(settings.rate_per_session)),
-        RateLimiter(*parse_rate(settings.rate_per_ip)), queue)
+        RateLimiter(*parse_rate(settings.rate_per_ip)), queue, hub)
+    search = ConversationSearch(settings.tracker_db, tickets)
     demo = demo_page(HERE / "seed_faq.txt")
 
     async def index(request: web.Request) -> web.Response:
@@ -61,16 +67,17 @@ def create_app(settings: Settings, rasa: RasaClient) -> web.Application:
                                   "rasa": "ok" if rasa_ok else "unavailable"},
                                  status=200 if rasa_ok else 503)
 
-    Console(AgentStore(database, settings.clock), tickets, settings.origins, queue,
-            ReviewLog(database, settings.clock), rasa, customers, settings.corpus_dir,
-            settings.tracker_db, settings.clock).routes(app)
     app.router.add_get("/", index)
     app.router.add_get("/health", health)
     app.router.add_get("/ws", customers.handle)
     app.router.add_static("/static/", STATIC)
     app.router.add_get("/widget.js", _file(STATIC / "widget.js", "application/javascript"))
-    app.on_startup.append(_start)
-    app.on_cleanup.append(_stop)
+    app.add_subapp("/console", console_app(
+        agents=AgentStore(database, settings.clock), tickets=tickets, queue=queue,
+        reviews=ReviewLog(database, settings.clock), rasa=rasa, hub=hub,
+        corpus=CorpusIndex(settings.corpus_dir), search=search, clock=settings.clock))
+    app.cleanup_ctx.append(_rasa_session)
+    app.cleanup_ctx.append(_disposed_on_cleanup(database, search.events))
     return app
 
 
@@ -89,52 +96,20 @@ def _file(path: Path, content_type: str):  # type: ignore[no-untyped-def]
     return serve
 
 
-async def _start(app: web.Application) -> None:
+async def _rasa_session(app: web.Application) -> AsyncIterator[None]:
+    """The Rasa client's connections, for the app's lifetime."""
     await app[RASA_CLIENT].start()
-
-
-async def _stop(app: web.Application) -> None:
+    yield
     await app[RASA_CLIENT].close()
 
 
-# Blocks of the seed page that are what was left of its navigation and forms when it was
-# scraped: labels whose links or controls were not captured. The seed file is kept
-# verbatim (a copy of ../shared/seed); the demo page leaves these out.
-SEED_LEFTOVERS = frozenset({
-    "Primary tab navigation",           # the site's tab bar
-    "Demandes techniques",              # the help box's links: to the support site ...
-    "Questions fréquentes",             # ... and to the FAQ's categories
-    "Contrats\nCommandes et livraisons\nInventaire et maintenance\nFactures et paiements",
-    "En savoir plus",                   # "read more" links under each online service
-    "Contactez nous",                   # the contact form, whose request-type list was lost
-    "Avez-vous consulté nos Questions fréquentes?",
-    "Sélectionnez le type de votre demande :",
-})
-
-
-def seed_blocks(text: str) -> list[str]:
-    """The seed page's content blocks: blank-line separated (lines of spaces or no-break
-    spaces count as blank), without the scraping leftovers."""
-    blocks = (block.strip() for block in re.split(r"\n\s*\n", text))
-    return [block for block in blocks if block and block not in SEED_LEFTOVERS]
-
-
-def _is_heading(block: str) -> bool:
-    """A one-line question, or a one-line title (no final punctuation) of a section."""
-    return "\n" not in block and (block.endswith("?") or block[-1] not in ".:;!)")
-
-
-def demo_page(seed: Path) -> str:
-    """The seed FAQ page's content (questions and section titles as headings) with the
-    widget on it."""
-    body = []
-    for block in seed_blocks(seed.read_text(encoding="utf-8")):
-        text = html.escape(block).replace("\n", "<br>")
-        tag = "h2" if _is_heading(block) else "p"
-        body.append(f"<{tag}>{text}</{tag}>")
-    template = (HERE / "demo.html").read_text(encoding="utf-8")
-    return (template.replace("{{content}}", "\n".join(body))
-            .replace("{{max_length}}", str(MAX_MESSAGE_LENGTH)))
+def _disposed_on_cleanup(*engines: Engine) -> Callable[[web.Application], AsyncIterator[None]]:
+    """A cleanup context that closes the engines' pooled connections when the app stops."""
+    async def pools(app: web.Application) -> AsyncIterator[None]:
+        yield
+        for engine in engines:
+            engine.dispose()
+    return pools
 
 
 def main() -> None:

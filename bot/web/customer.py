@@ -12,48 +12,40 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
+from weakref import WeakValueDictionary
 
 from aiohttp import WSMsgType, web
 
 from bot.db.tables import HandoffStatus
 from bot.handoff.queue import HandoffQueue
+from bot.payloads import Payload
+from bot.web.hub import Audience, ConversationHub
 from bot.web.rasa import Button, RasaClient, RasaUnavailable, Turn
 from bot.web.safety import (
     SESSION_ID, FrameError, Incoming, RateLimiter, error_frame, parse_frame,
 )
 
 log = logging.getLogger(__name__)
-LEAVE_QUEUE_PAYLOAD = "/stop"   # the button under "vous êtes n° … dans la file d'attente"
 LEFT_QUEUE_TEXT = ("C'est noté, vous avez quitté la file d'attente. Je reste à votre "
                    "disposition : que puis-je faire pour vous ?")
 
 
-@dataclass
-class Conversation:
-    """What the gateway holds for one conversation while a tab is connected."""
-
-    sockets: set[web.WebSocketResponse] = field(default_factory=set)
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    offered: set[str] = field(default_factory=set)   # payloads of the latest buttons
-
-
 class CustomerSocket:
-    """Handles ``GET /ws?session=…``."""
+    """Handles ``GET /ws?session=…``; the tabs of a conversation meet in the ``hub``."""
 
     def __init__(self, rasa: RasaClient, welcome: Turn, origins: tuple[str, ...],
-                 per_session: RateLimiter, per_ip: RateLimiter, queue: HandoffQueue) -> None:
+                 per_session: RateLimiter, per_ip: RateLimiter, queue: HandoffQueue,
+                 hub: ConversationHub) -> None:
         self.rasa = rasa
         self.queue = queue
-        # Called with (conversation, frame) for each customer message while an agent has it.
-        self.handed_off_listeners: list[Callable[[str, dict[str, Any]], Awaitable[None]]] = []
+        self.hub = hub
         self.welcome = welcome
         self.origins = set(origins)
         self.per_session = per_session
         self.per_ip = per_ip
-        self.conversations: dict[str, Conversation] = defaultdict(Conversation)
+        # One turn at a time per conversation; a lock lives while a tab or a turn holds it.
+        self.turn_locks: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         if request.headers.get("Origin", "").rstrip("/") not in self.origins:
@@ -63,24 +55,21 @@ class CustomerSocket:
             raise web.HTTPBadRequest(text="session must be 16-64 letters, digits, '-' or '_'")
         socket = web.WebSocketResponse(heartbeat=30, max_msg_size=1024 * 1024)
         await socket.prepare(request)
-        conversation = self.conversations[session]
-        conversation.sockets.add(socket)
+        turn_lock = self.turn_locks.setdefault(session, asyncio.Lock())
+        await self.hub.subscribe(session, Audience.CUSTOMERS, socket)
         try:
-            await self._send_history(socket, session, conversation)
+            await self._send_history(socket, session)
             async for message in socket:
                 if message.type == WSMsgType.TEXT:
-                    await self._receive(message.data, session, conversation, socket,
+                    await self._receive(message.data, session, turn_lock, socket,
                                         request.remote or "?")
                 elif message.type == WSMsgType.BINARY:
                     await socket.send_json(error_frame("bad_frame"))
         finally:
-            conversation.sockets.discard(socket)
-            if not conversation.sockets and not conversation.lock.locked():
-                self.conversations.pop(session, None)
+            await self.hub.unsubscribe(session, Audience.CUSTOMERS, socket)
         return socket
 
-    async def _send_history(self, socket: web.WebSocketResponse, session: str,
-                            conversation: Conversation) -> None:
+    async def _send_history(self, socket: web.WebSocketResponse, session: str) -> None:
         try:
             turns = await self.rasa.transcript(session, self.welcome.buttons)
         except RasaUnavailable:
@@ -89,66 +78,64 @@ class CustomerSocket:
         await socket.send_json({"type": "history", "messages": [t.frame() for t in turns]})
         if not turns:
             await socket.send_json(dict(self.welcome.frame(), type="welcome"))
-            conversation.offered = {b.payload for b in self.welcome.buttons}
-        elif not conversation.offered:
-            conversation.offered = _latest_buttons(turns)
+            await self.hub.offer(session, (b.payload for b in self.welcome.buttons))
+        elif not await self.hub.offered(session):
+            await self.hub.offer(session, _latest_buttons(turns))
 
-    async def _receive(self, raw: str, session: str, conversation: Conversation,
+    async def _receive(self, raw: str, session: str, turn_lock: asyncio.Lock,
                        socket: web.WebSocketResponse, ip: str) -> None:
         try:
             incoming = parse_frame(raw)
         except FrameError as error:
             await socket.send_json(error_frame(error.code))
             return
-        if incoming.kind == "button" and incoming.text not in conversation.offered:
+        if incoming.kind == "button" and incoming.text not in await self.hub.offered(session):
             await socket.send_json(error_frame("stale_button"))
             return
         if not (self.per_session.allow(session) and self.per_ip.allow(ip)):
             await socket.send_json(error_frame("rate_limited"))
             return
-        async with conversation.lock:  # one message at a time per conversation, in order
-            await self._converse(incoming, session, conversation)
+        async with turn_lock:  # one message at a time per conversation, in order
+            await self._converse(incoming, session)
 
-    async def _converse(self, incoming: Incoming, session: str,
-                        conversation: Conversation) -> None:
+    async def _converse(self, incoming: Incoming, session: str) -> None:
         echo = {"type": "user", "text": incoming.shown, "id": incoming.client_id, "ts": time.time()}
-        await self._broadcast(conversation, echo)
+        await self._to_tabs(session, echo)
         handoff = await asyncio.to_thread(self.queue.open_for, session)
         if handoff:
             # Handed off: Rasa (paused) records the message, the agent gets it.
             try:
                 await self.rasa.send(session, incoming.text)
                 if handoff.status is HandoffStatus.WAITING and await self._wants_to_leave(incoming):
-                    await self._leave_queue(session, conversation)
+                    await self._leave_queue(session)
                     return
             except RasaUnavailable as error:
                 log.error("Rasa unavailable for %s: %s", session, error)
-            for listener in self.handed_off_listeners:
-                await listener(session, echo)
+            await self.hub.publish(session, Audience.AGENTS, echo)
             return
-        await self._broadcast(conversation, {"type": "typing", "on": True})
+        await self._to_tabs(session, {"type": "typing", "on": True})
         try:
             replies = await self.rasa.send(session, incoming.text)
         except RasaUnavailable as error:
             log.error("Rasa unavailable for %s: %s", session, error)
-            await self._broadcast(conversation, error_frame("unavailable"))
-            await self._broadcast(conversation, {"type": "typing", "on": False})
+            await self._to_tabs(session, error_frame("unavailable"))
+            await self._to_tabs(session, {"type": "typing", "on": False})
             return
         offered: set[str] = set()
         for text, buttons in replies:
             offered |= {b.payload for b in buttons}
-            await self._broadcast(conversation, Turn("bot", text, time.time(), buttons).frame())
-        conversation.offered = offered
-        await self._broadcast(conversation, {"type": "typing", "on": False})
+            await self._to_tabs(session, Turn("bot", text, time.time(), buttons).frame())
+        await self.hub.offer(session, offered)
+        await self._to_tabs(session, {"type": "typing", "on": False})
 
     async def _wants_to_leave(self, incoming: Incoming) -> bool:
         """"Quitter la file d'attente" (its button) or a typed "annuler", "stop"…"""
         if incoming.kind == "button":
-            return incoming.text == LEAVE_QUEUE_PAYLOAD
+            return incoming.text == Payload.STOP
         intent, confidence = await self.rasa.intent(incoming.text)
-        return intent == "stop" and confidence >= 0.8
+        return intent == Payload.STOP.intent and confidence >= 0.8
 
-    async def _leave_queue(self, session: str, conversation: Conversation) -> None:
+    async def _leave_queue(self, session: str) -> None:
         """Out of the queue: the bot is back and says so (in the transcript too)."""
         if await asyncio.to_thread(self.queue.leave, session) is None:
             return  # an agent took it meanwhile
@@ -156,27 +143,12 @@ class CustomerSocket:
             {"event": "resume"},
             {"event": "bot", "text": LEFT_QUEUE_TEXT},
             {"event": "action", "name": "action_listen"}])
-        conversation.offered = set()
-        await self._broadcast(conversation, Turn("bot", LEFT_QUEUE_TEXT, time.time()).frame())
+        await self.hub.offer(session, ())
+        await self._to_tabs(session, Turn("bot", LEFT_QUEUE_TEXT, time.time()).frame())
 
-    async def deliver(self, session: str, frame: dict[str, Any],
-                      offered: set[str] | None = None) -> None:
-        """Send a frame to every open tab of a conversation (an agent's message, the rating)."""
-        conversation = self.conversations.get(session)
-        if conversation is None:
-            return  # not connected: the history brings it on the next connection
-        if offered is not None:
-            conversation.offered = offered
-        await self._broadcast(conversation, frame)
-
-    @staticmethod
-    async def _broadcast(conversation: Conversation, frame: dict[str, Any]) -> None:
-        for socket in list(conversation.sockets):
-            if not socket.closed:
-                try:
-                    await socket.send_json(frame)
-                except ConnectionError:
-                    conversation.sockets.discard(socket)
+    async def _to_tabs(self, session: str, frame: dict[str, Any]) -> None:
+        """A frame for every open tab of the conversation."""
+        await self.hub.publish(session, Audience.CUSTOMERS, frame)
 
 
 def _latest_buttons(turns: list[Turn]) -> set[str]:

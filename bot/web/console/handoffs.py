@@ -1,0 +1,164 @@
+"""Handed-off conversations: the queue, taking one, its page, internal notes, the live chat
+with the customer (the agent's socket) and closing it (the bot asks for a rating)."""
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+from aiohttp import WSMsgType, web
+
+from bot.db.tables import Handoff, HandoffStatus
+from bot.handoff.queue import HandoffConflict
+from bot.web.console.rendering import render
+from bot.web.console.state import CLOCK, CORPUS, HUB, QUEUE, RASA, SESSION
+from bot.web.hub import Audience
+from bot.web.rasa import RasaUnavailable, Turn
+from bot.web.transcript import lines, summary
+
+routes = web.RouteTableDef()
+
+
+@routes.get("")
+@routes.get("/")
+async def home(request: web.Request) -> web.StreamResponse:
+    """The console opens on the queue."""
+    raise web.HTTPFound("/console/queue")
+
+
+@routes.get("/queue")
+async def queue_page(request: web.Request) -> web.Response:
+    queue, rasa = request.app[QUEUE], request.app[RASA]
+    handoffs = await asyncio.to_thread(queue.queue)
+    now = request.app[CLOCK].now()
+    rows = []
+    for handoff in handoffs:
+        try:
+            about = summary(await rasa.tracker(handoff.conversation_id))
+        except RasaUnavailable:
+            about = {"topics": [], "answered": [], "slots": {}, "last_messages": []}
+        rows.append({"handoff": handoff, "summary": about,
+                     "waiting": int((now - handoff.requested_at).total_seconds() // 60),
+                     "agent": await asyncio.to_thread(queue.agent_name, handoff.agent_id)})
+    return render("queue.html", session=request[SESSION], rows=rows)
+
+
+async def _handoff(request: web.Request) -> Handoff:
+    handoff = await asyncio.to_thread(request.app[QUEUE].get, int(request.match_info["id"]))
+    if handoff is None:
+        raise web.HTTPNotFound(text="no such conversation")
+    return handoff
+
+
+@routes.post(r"/handoffs/{id:\d+}/take")
+async def take(request: web.Request) -> web.StreamResponse:
+    session = request[SESSION]
+    handoff = await _handoff(request)
+    try:
+        await asyncio.to_thread(request.app[QUEUE].take, handoff.id, session.agent_id)
+    except HandoffConflict:
+        raise web.HTTPConflict(text="Cette conversation a déjà été prise.") from None
+    try:
+        await _say(request.app, handoff.conversation_id, f"{session.display_name}, conseiller du "
+                   "Service Clientèle, a rejoint la conversation.", session.username)
+    except RasaUnavailable:
+        pass  # taken all the same; the agent's first message will say hello
+    raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}")
+
+
+@routes.get(r"/handoffs/{id:\d+}")
+async def handoff_page(request: web.Request) -> web.Response:
+    handoff = await _handoff(request)
+    try:
+        tracker = await request.app[RASA].tracker(handoff.conversation_id)
+    except RasaUnavailable:
+        tracker = {}
+    return render("handoff.html", session=request[SESSION], handoff=handoff,
+                  transcript=lines(tracker), summary=summary(tracker),
+                  mine=handoff.agent_id == request[SESSION].agent_id,
+                  entries=await asyncio.to_thread(request.app[CORPUS].ids))
+
+
+@routes.post(r"/handoffs/{id:\d+}/notes")
+async def add_note(request: web.Request) -> web.StreamResponse:
+    handoff = await _handoff(request)
+    text = str((await request.post()).get("note", "")).strip()[:2000]
+    if text:
+        await asyncio.to_thread(request.app[QUEUE].add_note, handoff.id,
+                                request[SESSION].username, text)
+    raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}")
+
+
+@routes.post(r"/handoffs/{id:\d+}/close")
+async def close(request: web.Request) -> web.StreamResponse:
+    """Closed with a resolution by its agent: the bot is back and asks for a rating."""
+    session = request[SESSION]
+    rasa, hub = request.app[RASA], request.app[HUB]
+    handoff = await _handoff(request)
+    resolution = str((await request.post()).get("resolution", "")).strip()[:2000]
+    if not resolution:
+        raise web.HTTPBadRequest(text="a resolution is required")
+    if handoff.status is not HandoffStatus.ACTIVE or handoff.agent_id != session.agent_id:
+        raise web.HTTPConflict(text="only the agent handling this conversation can close it")
+    conversation = handoff.conversation_id
+    try:  # the bot is back first: a failure here leaves the handoff open, not the bot mute
+        await rasa.append(conversation, [{"event": "resume"}])
+        await asyncio.to_thread(request.app[QUEUE].close, handoff.id, session.agent_id,
+                                resolution)
+        replies = await rasa.execute(conversation, "action_ask_rating")
+        # `execute` runs the action only; the bot now listens, as after any turn of its own.
+        await rasa.append(conversation, [{"event": "action", "name": "action_listen"}])
+    except RasaUnavailable:
+        raise web.HTTPServiceUnavailable(text="Rasa is unavailable; try again") from None
+    except HandoffConflict as error:
+        raise web.HTTPConflict(text=str(error)) from None
+    for text, buttons in replies:
+        await hub.offer(conversation, (b.payload for b in buttons))
+        await hub.publish(conversation, Audience.CUSTOMERS,
+                          Turn("bot", text, time.time(), buttons).frame())
+    raise web.HTTPSeeOther("/console/queue")
+
+
+@routes.get(r"/handoffs/{id:\d+}/ws")
+async def agent_socket(request: web.Request) -> web.StreamResponse:
+    """The live chat: customer messages in, the agent's messages out (once taken)."""
+    session = request[SESSION]
+    queue, hub = request.app[QUEUE], request.app[HUB]
+    handoff = await _handoff(request)
+    socket = web.WebSocketResponse(heartbeat=30)
+    await socket.prepare(request)
+    conversation = handoff.conversation_id
+    await hub.subscribe(conversation, Audience.AGENTS, socket)
+    try:
+        async for message in socket:
+            if message.type != WSMsgType.TEXT:
+                continue
+            try:
+                text = str(json.loads(message.data).get("text", "")).strip()[:2000]
+            except (ValueError, AttributeError):
+                continue
+            current = await asyncio.to_thread(queue.get, handoff.id)
+            if not text or current is None or current.status is not HandoffStatus.ACTIVE \
+                    or current.agent_id != session.agent_id:
+                await socket.send_json({"type": "error", "text": "Prenez la conversation "
+                                        "avant d'écrire au client."})
+                continue
+            try:
+                await _say(request.app, conversation, text, session.username)
+            except RasaUnavailable:
+                await socket.send_json({"type": "error", "text": "Message non envoyé : "
+                                        "l'assistant est indisponible, réessayez."})
+    finally:
+        await hub.unsubscribe(conversation, Audience.AGENTS, socket)
+    return socket
+
+
+async def _say(app: web.Application, conversation: str, text: str, agent: str) -> None:
+    """An agent's message: into the transcript (Rasa's tracker), to the customer's tabs and
+    to the agents' pages."""
+    await app[RASA].append(conversation, [{"event": "bot", "text": text,
+                                           "metadata": {"agent": agent}}])
+    frame = {"type": "bot", "text": text, "ts": time.time(), "buttons": [], "agent": agent}
+    await app[HUB].publish(conversation, Audience.CUSTOMERS, frame)
+    await app[HUB].publish(conversation, Audience.AGENTS,
+                           {"type": "agent", "text": text, "ts": frame["ts"]})

@@ -1,0 +1,95 @@
+"""The gateway app in-process (no Rasa): the console sub-application and its guard."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.db import open_database
+from bot.handoff.agents import AgentStore
+from bot.settings import Settings, load_settings
+from bot.web.app import create_app
+from bot.web.rasa import RasaClient
+from tests.conftest import run_async
+
+PASSWORD = "une phrase de passe assez longue"
+Scenario = Callable[[TestClient], Awaitable[Any]]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    settings = replace(load_settings(), data_dir=tmp_path,
+                       tickets_url=f"sqlite:///{tmp_path / 'tickets.db'}")
+    AgentStore(open_database(settings)).add("lea", "Léa Martin", PASSWORD)
+    return settings
+
+
+def with_gateway(settings: Settings, scenario: Scenario) -> Any:
+    """Run ``scenario`` against the gateway (its Rasa client points where nothing listens)."""
+    async def run() -> Any:
+        app = create_app(settings, RasaClient(["http://127.0.0.1:9"], "token", timeout=2))
+        async with TestClient(TestServer(app)) as client:
+            return await scenario(client)
+    return run_async(run())
+
+
+async def log_in(client: TestClient) -> aiohttp.ClientResponse:
+    async with client.get("/console/login") as page:
+        csrf = re.search(r'name="csrf" value="([^"]+)"', await page.text())[1]
+    return await client.post("/console/login", allow_redirects=False,
+                             data={"csrf": csrf, "username": "lea", "password": PASSWORD})
+
+
+def test_console_routes_need_a_session_and_the_rest_of_the_gateway_does_not(
+        settings: Settings) -> None:
+    async def scenario(client: TestClient) -> None:
+        for path in ("/console", "/console/", "/console/queue", "/console/no-such-page"):
+            async with client.get(path, allow_redirects=False) as response:
+                assert (response.status, response.headers["Location"]) == (
+                    302, "/console/login"), path
+        async with client.post("/console/logout", allow_redirects=False) as response:
+            assert response.status == 401
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            await client.ws_connect("/console/handoffs/1/ws")
+        assert refused.value.status == 401
+        async with client.get("/") as page:  # the demo page: no console rule applies
+            assert page.status == 200 and "widget.js" in await page.text()
+    with_gateway(settings, scenario)
+
+
+def test_cross_site_posts_and_sockets_are_refused(settings: Settings) -> None:
+    evil = {"Origin": "https://evil.example"}
+
+    async def scenario(client: TestClient) -> None:
+        async with client.post("/console/login", headers=evil, data={}) as response:
+            assert (response.status, await response.text()) == (403, "cross-site request refused")
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            await client.ws_connect("/console/handoffs/1/ws", headers=evil)
+        assert refused.value.status == 403
+    with_gateway(settings, scenario)
+
+
+def test_a_session_opens_the_console_on_the_queue(settings: Settings) -> None:
+    async def scenario(client: TestClient) -> None:
+        response = await log_in(client)
+        assert (response.status, response.headers["Location"]) == (302, "/console/")
+        cookie = next(c for c in response.headers.getall("Set-Cookie")
+                      if c.startswith("faqbot_console="))
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/console" in cookie
+        for path in ("/console", "/console/"):
+            async with client.get(path, allow_redirects=False) as response:
+                assert (response.status, response.headers["Location"]) == (302, "/console/queue")
+        async with client.get("/console/queue") as page:
+            assert page.status == 200 and "Aucune conversation en attente." in await page.text()
+            assert page.headers["Cache-Control"] == "no-store"
+            assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+        url = "/console/tickets/DEM-2026-000001/status"
+        async with client.post(url, data={"status": "resolved"},
+                               allow_redirects=False) as response:
+            assert response.status == 403   # no CSRF token
+    with_gateway(settings, scenario)
