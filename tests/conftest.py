@@ -22,6 +22,9 @@ from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.training import ensure_model
 
 T = TypeVar("T")
+# The servers' clock in the conversation tests: a Monday morning, agents at work. Tests
+# read "today" from it too, never from the machine's calendar.
+TEST_CLOCK = Clock.parse("2026-11-30T10:00:00+01:00")
 SEED_COPY = PROJECT_ROOT / "bot" / "web" / "seed_faq.txt"
 # What actions run by a test get as their domain (they read nothing of it).
 NO_DOMAIN = cast(DomainDict, {})
@@ -73,7 +76,7 @@ def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         tickets_url=f"sqlite:///{data_dir / 'tickets.db'}",
         gateway_port=free_port(),
         corpus_path=corpus,
-        clock=Clock.parse("2026-11-30T10:00:00+01:00"),  # a Monday morning: agents at work
+        clock=TEST_CLOCK,
     )
 
 

@@ -14,11 +14,10 @@ import yaml
 from actions import messages
 from actions.fields import LICENCE_TYPE
 from actions.flows import FLOWS
-from actions.guided_form import today  # Brussels: the bot's calendar, not the machine's
 from bot.answering import ENTRY_FOR_ACTION_INTENT
 from bot.corpus import FaqEntry
 from bot.settings import PROJECT_ROOT
-from tests.conftest import Assistant
+from tests.conftest import TEST_CLOCK, Assistant
 
 pytestmark = pytest.mark.model
 
@@ -173,7 +172,7 @@ def test_a_did_you_mean_button_answers_its_question(assistant: Assistant, corpus
 
 def test_answer_buttons_lead_to_the_matching_in_chat_action(assistant: Assistant) -> None:
     replies = assistant.send(new_sender(), "/cancel_licence")
-    assert answer(replies) == f"{FLOWS['licence'].intro}\n\n{LICENCE_TYPE.question(today())}"
+    assert answer(replies) == f"{FLOWS['licence'].intro}\n\n{LICENCE_TYPE.question(TEST_CLOCK.today())}"
     assert [b["title"] for b in replies[-1]["buttons"]] == [
         "Passport Advantage", "Licence mensuelle périodique"]
 

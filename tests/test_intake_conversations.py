@@ -16,7 +16,6 @@ from sqlalchemy import Engine, text
 from actions import fields as f
 from actions import messages
 from actions.flows import FLOWS
-from actions.guided_form import today  # Brussels: the bot's calendar, not the machine's
 from bot.db import open_database
 from bot.db.tables import Ticket, TicketStatus
 from bot.facts import TicketKind
@@ -24,7 +23,15 @@ from bot.settings import Settings
 from bot.tickets import open_store
 from bot.tickets.store import TicketStore
 from bot.validation import earliest_licence_end, format_date_fr
-from tests.conftest import Assistant
+from tests.conftest import TEST_CLOCK, Assistant
+
+today = TEST_CLOCK.today  # the servers' calendar, not the machine's
+
+
+def next_day_of_year(month: int, day: int) -> date:
+    """The date a customer means by "le 3 mars": the next one, from the bot's today on."""
+    this_year = date(today().year, month, day)
+    return this_year if this_year >= today() else date(today().year + 1, month, day)
 
 pytestmark = pytest.mark.model
 REFERENCE = re.compile(r"\b(?:DEM|RES|LIC|COP)-\d{4}-\d{6}\b")
@@ -105,7 +112,7 @@ def test_a_maintenance_cancellation_notice_is_signed_and_restates_the_rule(
         "je veux résilier mon contrat de maintenance")
     assert f.MAINTENANCE_END_DATE.question(today()).split(" ?")[0] in chat("CT-2024-0815")
     assert f.MAINTENANCE_END_DATE.error in chat("le 31 février")  # no such date
-    end = date(today().year + 1, 3, 3)
+    end = next_day_of_year(3, 3)
     assert f.REASON.question(today()) in chat("le 3 mars")
     assert f.CONSENT_FIELD.question(today()) in chat("Passer")
     reply = chat("oui")
