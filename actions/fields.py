@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
-from actions.messages import PHONE_AND_HOURS
+from bot.facts import PHONE_AND_HOURS, SERVICE_PHONE
 from bot.validation import (
     MAX_SHORT_TEXT_LENGTH, MAX_TEXT_LENGTH, clean_text, earliest_licence_end, find_email, fold,
     format_date_fr, licence_end_is_allowed, looks_like_command, normalise_contract_number,
@@ -324,8 +324,9 @@ EMAIL = Field(
 PHONE = Field(
     "phone", "Téléphone",
     "À quel numéro de téléphone pouvons-nous vous joindre ? (facultatif)",
-    "Ce numéro de téléphone ne semble pas valide. Indiquez un numéro belge (02 339 23 45, "
-    "0475 12 34 56) ou international (+33 1 23 45 67 89), ou cliquez sur « Passer ».",
+    "Ce numéro de téléphone ne semble pas valide. Indiquez un numéro belge "
+    f"({SERVICE_PHONE.national}, 0475 12 34 56) ou international (+33 1 23 45 67 89), "
+    "ou cliquez sur « Passer ».",
     optional(_phone, SKIP_PHONE), extra_buttons=_skip_button(SKIP_PHONE))
 SIGNATURE = Field(
     "signature", "Signature",
