@@ -1,5 +1,5 @@
 """The service's facts, stated once: who customers can call and when, where to write, the
-kinds of request they can file and their references.
+notice a licence needs, the kinds of request they can file and their references.
 
 Everything here comes from the seed FAQ page (``bot/web/seed_faq.txt``); actions, the gateway
 and the opening hours read it from here, a test pins ``domain.yml``'s static replies and the
@@ -53,6 +53,9 @@ def french_time(at: time) -> str:
 
 OPENING_HOURS = f"du lundi au vendredi de {french_time(OPENS)} à {french_time(CLOSES)}"
 PHONE_AND_HOURS = f"{SERVICE_PHONE.written}, {OPENING_HOURS}"
+
+# "Vous êtes priés de notifier IBM 30 jours avant la date d'annulation" (monthly licences).
+LICENCE_NOTICE_DAYS = 30
 
 # Where signed cancellation notices of maintenance contracts are sent.
 POSTAL_ADDRESS = "IBM Belgium\nCustomer Support Online Team\nAvenue du Bourget 42\n1130 Bruxelles"

@@ -14,9 +14,9 @@ import dateparser
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from bot.facts import LICENCE_NOTICE_DAYS
 from bot.text import fold_accents
 
-LICENCE_NOTICE_DAYS = 30  # "Vous êtes priés de notifier IBM 30 jours avant la date d'annulation"
 MAX_TEXT_LENGTH = 2000
 MAX_SHORT_TEXT_LENGTH = 200
 MAX_NAME_LENGTH = 120
@@ -128,12 +128,12 @@ def parse_french_date(text: str | None, today: date) -> date | None:
 
 
 def earliest_licence_end(today: date) -> date:
-    """The first end date a monthly licence can be given: 30 days after today."""
+    """The first end date a monthly licence can be given: the notice's days after today."""
     return today + timedelta(days=LICENCE_NOTICE_DAYS)
 
 
 def licence_end_is_allowed(end: date, today: date) -> bool:
-    """Whether ``end`` respects the 30 days' notice."""
+    """Whether ``end`` respects the licence's notice."""
     return end >= earliest_licence_end(today)
 
 

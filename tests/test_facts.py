@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.facts import (CLOSES, OPENING_HOURS, OPENS, PHONE_AND_HOURS, PHONE_NUMBERS,
-                       POSTAL_ADDRESS, REFERENCE_PREFIXES, SERVICE_PHONE)
+from bot.facts import (CLOSES, LICENCE_NOTICE_DAYS, OPENING_HOURS, OPENS, PHONE_AND_HOURS,
+                       PHONE_NUMBERS, POSTAL_ADDRESS, REFERENCE_PREFIXES, SERVICE_PHONE)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +30,9 @@ FACT_PATTERNS = {
     "opening days": re.compile(r"lundi au vendredi", re.IGNORECASE),
     "postal address": re.compile("|".join(
         r"\s+".join(map(re.escape, line.split())) for line in POSTAL_ADDRESS.splitlines()),
+        re.IGNORECASE),
+    "licence notice": re.compile(
+        rf"\b{LICENCE_NOTICE_DAYS}\s*(?:jours|days)\b|days\s*=\s*{LICENCE_NOTICE_DAYS}\b",
         re.IGNORECASE),
     "reference prefix": re.compile(
         rf"\b{_PREFIX}[\s-]|\b{_PREFIX}\s*\|\s*{_PREFIX}\b|[\"']{_PREFIX}[\"']"),
@@ -56,7 +59,7 @@ def scanned_files() -> list[Path]:
     "8h30", "08H30", "8:30", "17h00", "17H00", "17:00", "time(8, 30)", "time(17, 0)",
     "du lundi au vendredi", "IBM Belgium", "Customer Support Online Team",
     "Avenue du Bourget 42", "1130  Bruxelles", "DEM-2026-000042", '"COP-"', "LIC 2026",
-    "(DEM|RES|LIC|COP)", "'RES'",
+    "(DEM|RES|LIC|COP)", "'RES'", "30 jours", "30 days'", "timedelta(days=30)",
 ])
 def test_every_spelling_of_a_fact_is_caught(spelling: str) -> None:
     assert written_facts(f"x = f'Appelez le {spelling} !'"), spelling
@@ -64,7 +67,7 @@ def test_every_spelling_of_a_fact_is_caught(spelling: str) -> None:
 
 @pytest.mark.parametrize("other", [
     "0475 12 34 56", "+33 1 23 45 67 89", "n° 4711/2026", "18h30", "8h00", "le 17 mars",
-    "RESILIER", "DEMANDE", "copie", "Bruxelles", "time(8, 0)",
+    "RESILIER", "DEMANDE", "copie", "Bruxelles", "time(8, 0)", "130 jours", "days=300",
 ])
 def test_other_numbers_and_words_are_not_facts(other: str) -> None:
     assert written_facts(other) == []
@@ -83,14 +86,15 @@ def test_no_fact_is_written_outside_bot_facts() -> None:
 
 # --- domain.yml's static replies ----------------------------------------------------------
 
-# Whatever looks like a phone number, a time, a day, an address or a reference in a reply.
+# Whatever looks like a phone number, a time, a day, a notice, an address or a reference.
 LOOKS_LIKE_A_FACT = re.compile(
     r"(?:\+|\b0)[\d ().\/-]{7,}\d|\b\d{1,2}\s?[hH:]\s?\d{2}\b"
-    r"|\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b"
+    r"|\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b|\b\d+\s*jours\b"
     r"|(?-i:\b\d{4}\s+[A-Z]\w+)|\b(?:avenue|rue|boulevard|chaussée|place)\s"
     r"|(?-i:\b[A-Z]{3}-\d{4})",
     re.IGNORECASE)
-WORDINGS = sorted({PHONE_AND_HOURS, OPENING_HOURS, *POSTAL_ADDRESS.splitlines(),
+WORDINGS = sorted({PHONE_AND_HOURS, OPENING_HOURS, f"{LICENCE_NOTICE_DAYS} jours",
+                   *POSTAL_ADDRESS.splitlines(),
                    *(p.written for p in PHONE_NUMBERS), *(p.national for p in PHONE_NUMBERS)},
                   key=len, reverse=True)
 
