@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
-from actions.messages import PHONE_AND_HOURS
+from bot.facts import LICENCE_NOTICE_DAYS, PHONE_AND_HOURS, SERVICE_PHONE
 from bot.validation import (
     MAX_SHORT_TEXT_LENGTH, MAX_TEXT_LENGTH, clean_text, earliest_licence_end, find_email, fold,
     format_date_fr, licence_end_is_allowed, looks_like_command, normalise_contract_number,
@@ -154,7 +154,8 @@ def _licence_end(text: str, today: date) -> str | None:
     if not licence_end_is_allowed(day, today):
         raise Invalid(
             f"Le {format_date_fr(day)} est trop proche : une licence mensuelle se résilie "
-            "moyennant un préavis écrit de 30 jours. La date la plus proche possible est le "
+            f"moyennant un préavis écrit de {LICENCE_NOTICE_DAYS} jours. La date la plus proche "
+            "possible est le "
             f"{format_date_fr(earliest_licence_end(today))}.")
     return day.isoformat()
 
@@ -283,7 +284,7 @@ MAINTENANCE_END_DATE = Field(
 LICENCE_END_DATE = Field(
     "end_date", "Date d'annulation",
     lambda today: ("À quelle date la licence doit-elle prendre fin ? Avec le préavis de "
-                   "30 jours, la date la plus proche possible est le "
+                   f"{LICENCE_NOTICE_DAYS} jours, la date la plus proche possible est le "
                    f"{format_date_fr(earliest_licence_end(today))}."),
     "Je n'ai pas compris cette date. Écrivez-la par exemple « 31/12/2026 », « le 3 mars » ou "
     "« fin du mois prochain ».",
@@ -324,8 +325,9 @@ EMAIL = Field(
 PHONE = Field(
     "phone", "Téléphone",
     "À quel numéro de téléphone pouvons-nous vous joindre ? (facultatif)",
-    "Ce numéro de téléphone ne semble pas valide. Indiquez un numéro belge (02 339 23 45, "
-    "0475 12 34 56) ou international (+33 1 23 45 67 89), ou cliquez sur « Passer ».",
+    "Ce numéro de téléphone ne semble pas valide. Indiquez un numéro belge "
+    f"({SERVICE_PHONE.national}, 0475 12 34 56) ou international (+33 1 23 45 67 89), "
+    "ou cliquez sur « Passer ».",
     optional(_phone, SKIP_PHONE), extra_buttons=_skip_button(SKIP_PHONE))
 SIGNATURE = Field(
     "signature", "Signature",

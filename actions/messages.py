@@ -7,11 +7,12 @@ these are uttered by actions only.
 from __future__ import annotations
 
 from bot.db.tables import Ticket
-from bot.facts import SERVICE_TIMEZONE
+from bot.facts import (OPENING_HOURS, PHONE_AND_HOURS, POSTAL_ADDRESS, SERVICE_TIMEZONE,
+                       TicketKind, format_reference)
 from bot.payloads import Payload
 from bot.validation import format_date_fr
 
-PHONE_AND_HOURS = "+32 (0)2 339 23 45, du lundi au vendredi de 8h30 à 17h00"
+EXAMPLE_REFERENCE = format_reference(TicketKind.REQUEST, 2026, 42)
 
 DID_YOU_MEAN = (
     "Je ne suis pas sûr d'avoir bien compris. Votre question porte-t-elle sur l'un de ces sujets ?"
@@ -32,12 +33,12 @@ ESCALATE_BUTTONS = [
 
 ASK_REFERENCE = (
     "Je regarde où en est votre demande. Quelle est sa référence ? Elle figure dans la "
-    "confirmation que vous avez reçue (par exemple DEM-2026-000042)."
+    f"confirmation que vous avez reçue (par exemple {EXAMPLE_REFERENCE})."
 )
 ASK_LOOKUP_EMAIL = "Merci. Quelle adresse e-mail avez-vous indiquée lors du dépôt de cette demande ?"
 BAD_REFERENCE = (
     "Je ne reconnais pas cette référence. Elle se compose de trois lettres, de l'année et de "
-    "six chiffres, par exemple DEM-2026-000042. Pouvez-vous la vérifier ?"
+    f"six chiffres, par exemple {EXAMPLE_REFERENCE}. Pouvez-vous la vérifier ?"
 )
 BAD_EMAIL = (
     "Cette adresse e-mail ne semble pas valide (exemple : prenom.nom@entreprise.be). "
@@ -62,7 +63,7 @@ STATUS_LABELS = {
 
 
 def status_report(ticket: Ticket) -> str:
-    """« Votre demande DEM-… est en cours de traitement (dernière mise à jour : …). »"""
+    """« Votre demande <référence> est en cours de traitement (dernière mise à jour : …). »"""
     updated = ticket.updated_at.astimezone(SERVICE_TIMEZONE)
     return (f"Votre demande {ticket.reference} est {STATUS_LABELS[ticket.status.value]} "
             f"(dernière mise à jour : {format_date_fr(updated.date())} à "
@@ -71,7 +72,6 @@ def status_report(ticket: Ticket) -> str:
 
 # --- intake flows --------------------------------------------------------------------
 
-POSTAL_ADDRESS = "IBM Belgium\nCustomer Support Online Team\nAvenue du Bourget 42\n1130 Bruxelles"
 FLOW_ESCALATE = (
     "Je n'arrive pas à enregistrer cette réponse. Un conseiller du Service Clientèle peut "
     f"vous aider au {PHONE_AND_HOURS}. Vous pouvez aussi réessayer, ou abandonner cette demande :"
@@ -153,7 +153,7 @@ THANKS_FOR_RATING = "Merci pour votre avis ! Puis-je vous aider pour autre chose
 
 
 def agents_away(back: str) -> str:
-    return ("Nos conseillers sont disponibles du lundi au vendredi de 8h30 à 17h00 (sauf jours "
+    return (f"Nos conseillers sont disponibles {OPENING_HOURS} (sauf jours "
             f"fériés) ; ils seront de retour {back}. Vous pouvez laisser dès maintenant une "
             "demande écrite : elle sera traitée à leur retour.")
 

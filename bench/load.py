@@ -17,9 +17,12 @@ from typing import Any, Protocol
 
 import aiohttp
 
+from bot.facts import TicketKind
+
 TIMEOUT = 30.0  # seconds a customer waits for a turn before it counts as a timeout
 REQUEST_FLOW = ("je voudrais une copie de mon contrat", "n° 4711/2026", "J'accepte", "Anne Dupont",
                 "Brasserie Dupont SRL", "anne.dupont@example.be", "0475 12 34 56", "Confirmer")
+COPY_REFERENCE = f"{TicketKind.CONTRACT_COPY.prefix}-"  # in the reply that ends REQUEST_FLOW
 
 
 def conversation(questions: Sequence[str], number: int) -> list[str]:
@@ -142,7 +145,7 @@ async def _customer(make: CustomerFactory, questions: Sequence[str], numbers: ra
                 started = time.monotonic()
                 replies = await asyncio.wait_for(customer.say(text), TIMEOUT)
                 result.latencies.append(time.monotonic() - started)
-                if text == REQUEST_FLOW[-1] and any("COP-" in r for r in replies):
+                if text == REQUEST_FLOW[-1] and any(COPY_REFERENCE in r for r in replies):
                     result.references += 1
             result.conversations += 1
         except asyncio.TimeoutError:

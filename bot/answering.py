@@ -12,9 +12,6 @@ from typing import Any, Iterable, Mapping
 FAQ_INTENT = "faq"
 FALLBACK_INTENT = "nlu_fallback"
 
-# The ResponseSelector's confidence is separate from the intent's: `faq` at 0.99 can still
-# pick a wrong answer at 0.2. Below this, the assistant asks instead of answering.
-ANSWER_THRESHOLD = 0.6
 # A candidate needs at least this joint confidence to be offered as a "did you mean" button.
 CANDIDATE_THRESHOLD = 0.05
 MAX_CANDIDATES = 3
@@ -63,8 +60,13 @@ def selected_answer(parse: Mapping[str, Any]) -> tuple[str | None, float]:
     return entry_id(response.get("intent_response_key")), float(response.get("confidence") or 0.0)
 
 
-def answer_is_unsure(parse: Mapping[str, Any], threshold: float = ANSWER_THRESHOLD) -> bool:
-    """Whether an ``faq`` message's selected answer is too uncertain to be given."""
+def answer_is_unsure(parse: Mapping[str, Any], threshold: float) -> bool:
+    """Whether an ``faq`` message's selected answer is too uncertain to be given.
+
+    The ResponseSelector's confidence is separate from the intent's: ``faq`` at 0.99 can
+    still pick a wrong answer at 0.2. ``threshold`` is the ``FaqAnswerGate``'s, set in
+    ``config.yml`` with the other thresholds of the pipeline.
+    """
     entry, confidence = selected_answer(parse)
     return entry is None or confidence < threshold
 

@@ -14,7 +14,9 @@ import dateparser
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-LICENCE_NOTICE_DAYS = 30  # "Vous êtes priés de notifier IBM 30 jours avant la date d'annulation"
+from bot.facts import LICENCE_NOTICE_DAYS
+from bot.text import fold_accents
+
 MAX_TEXT_LENGTH = 2000
 MAX_SHORT_TEXT_LENGTH = 200
 MAX_NAME_LENGTH = 120
@@ -47,7 +49,7 @@ def normalise_email(text: str | None) -> str | None:
 
 
 def normalise_phone(text: str | None, region: str = "BE") -> str | None:
-    """A valid Belgian or international number in E.164 form (+3223392345), or None."""
+    """A valid Belgian or international number in E.164 form (+32475123456), or None."""
     if not text:
         return None
     found = _PHONE_TOKEN.search(text)
@@ -66,7 +68,7 @@ def normalise_phone(text: str | None, region: str = "BE") -> str | None:
 
 
 def display_phone(e164: str) -> str:
-    """``+3223392345`` -> ``+32 2 339 23 45`` (as stored -> as read)."""
+    """``+32475123456`` -> ``+32 475 12 34 56`` (as stored -> as read)."""
     try:
         number = phonenumbers.parse(e164)
     except phonenumbers.NumberParseException:
@@ -110,8 +112,7 @@ def parse_french_date(text: str | None, today: date) -> date | None:
     """
     if not text:
         return None
-    plain = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
-    plain = "".join(c for c in plain if not unicodedata.combining(c)).strip(" .!?")
+    plain = fold_accents(text.replace("’", "'")).strip(" .!?")
     for pattern, resolve in _RELATIVE_ENDS.items():
         if re.fullmatch(rf"(a la |au |pour la |d'ici la )?{pattern}", plain):
             return resolve(today)
@@ -127,12 +128,12 @@ def parse_french_date(text: str | None, today: date) -> date | None:
 
 
 def earliest_licence_end(today: date) -> date:
-    """The first end date a monthly licence can be given: 30 days after today."""
+    """The first end date a monthly licence can be given: the notice's days after today."""
     return today + timedelta(days=LICENCE_NOTICE_DAYS)
 
 
 def licence_end_is_allowed(end: date, today: date) -> bool:
-    """Whether ``end`` respects the 30 days' notice."""
+    """Whether ``end`` respects the licence's notice."""
     return end >= earliest_licence_end(today)
 
 
@@ -179,9 +180,7 @@ def same_name(typed: str, expected: str) -> bool:
 
 def fold(text: str) -> str:
     """Lower-case words without accents or punctuation, for lenient comparisons."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", " ", letters).strip()
+    return re.sub(r"[^a-z0-9]+", " ", fold_accents(text)).strip()
 
 
 def find_email(text: str | None) -> str | None:

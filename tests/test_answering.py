@@ -1,17 +1,27 @@
 """The decision rule between answering, clarifying and routing (no model needed)."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from bot.answering import (
-    ANSWER_THRESHOLD,
-    MAX_CANDIDATES,
-    answer_is_unsure,
-    candidates,
-    predicted_answer,
-)
+import pytest
+import yaml
 
+from bot.answering import MAX_CANDIDATES, answer_is_unsure, candidates, predicted_answer
+
+ROOT = Path(__file__).resolve().parent.parent
+GATE = "bot.nlu.components.FaqAnswerGate"
 IDS = ["copie_contrat", "resiliation_contrat_maintenance", "service_factures"]
+
+
+def gates(config: Path) -> list[dict[str, Any]]:
+    """The answer gates of a pipeline config."""
+    pipeline = yaml.safe_load(config.read_text(encoding="utf-8"))["pipeline"]
+    return [component for component in pipeline if component["name"] == GATE]
+
+
+# config.yml is the one place the shipped threshold is set (the gate has no default).
+THRESHOLD = float(gates(ROOT / "config.yml")[0]["threshold"])
 
 
 def parse(intent: str = "faq", intent_conf: float = 0.95, selected: str = "copie_contrat",
@@ -30,17 +40,17 @@ def parse(intent: str = "faq", intent_conf: float = 0.95, selected: str = "copie
 
 
 def test_a_confident_selection_is_answered() -> None:
-    assert not answer_is_unsure(parse())
+    assert not answer_is_unsure(parse(), THRESHOLD)
     assert predicted_answer(parse()) == "copie_contrat"
 
 
 def test_an_unsure_selector_is_unsure_even_with_a_sure_intent() -> None:
-    assert answer_is_unsure(parse(intent_conf=0.99, selected_conf=ANSWER_THRESHOLD - 0.01))
-    assert not answer_is_unsure(parse(selected_conf=ANSWER_THRESHOLD))
+    assert answer_is_unsure(parse(intent_conf=0.99, selected_conf=THRESHOLD - 0.01), THRESHOLD)
+    assert not answer_is_unsure(parse(selected_conf=THRESHOLD), THRESHOLD)
 
 
 def test_a_message_without_selector_output_is_unsure() -> None:
-    assert answer_is_unsure({"intent": {"name": "faq", "confidence": 1.0}})
+    assert answer_is_unsure({"intent": {"name": "faq", "confidence": 1.0}}, THRESHOLD)
 
 
 def test_candidates_mix_entries_and_action_intents_best_first() -> None:
@@ -64,3 +74,12 @@ def test_action_intents_route_to_their_entry_and_the_rest_answers_nothing() -> N
     assert predicted_answer(parse(intent="request_contract_copy")) == "copie_contrat"
     assert predicted_answer(parse(intent="out_of_scope")) is None
     assert predicted_answer(parse(intent="nlu_fallback")) is None
+
+
+CONFIGS = [ROOT / "config.yml", *sorted((ROOT / "bench" / "nlu_configs").glob("*.yml"))]
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda path: path.name)
+def test_every_pipeline_with_the_gate_sets_its_threshold(config: Path) -> None:
+    for gate in gates(config):
+        assert 0 < float(gate["threshold"]) < 1, config

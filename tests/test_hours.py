@@ -6,13 +6,13 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from bot.clock import Clock
-from bot.facts import SERVICE_TIMEZONE as BRUSSELS
+from bot.facts import SERVICE_TIMEZONE
 from bot.handoff.hours import back_at, is_open, next_opening
 from bot.settings import load_settings
 
 
 def brussels(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=BRUSSELS)
+    return datetime.fromisoformat(text).replace(tzinfo=SERVICE_TIMEZONE)
 
 
 @pytest.mark.parametrize("moment, open_", [

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from bot.text import fold_accents
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{2,60}$")
 REQUIRED_KEYS = ("id", "category", "source", "question", "answer", "paraphrases")
@@ -53,9 +54,7 @@ class FaqEntry:
 
 def normalise(text: str) -> str:
     """Lower-case, accent-free, single-spaced form used to compare sentences."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.split())
+    return " ".join(fold_accents(text).split())
 
 
 def _entry_from_mapping(data: Any, path: Path) -> FaqEntry:

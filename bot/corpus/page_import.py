@@ -9,13 +9,14 @@ answer as key facts; a maintainer reviews them and adds paraphrases.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from bot.text import fold_accents
 
 MAX_QUESTION_LENGTH = 200
 _PHONE = re.compile(r"(?:\+32 ?\(0\) ?\d(?:[ .]?\d{2,3}){3,4})|(?:\b0 ?8\d{2}(?: \d{3}){2}\b)")
@@ -50,9 +51,7 @@ class Draft:
 
 def entry_id(question: str) -> str:
     """A stable snake_case id from the question's words ("Comment activer …?" -> …)."""
-    plain = unicodedata.normalize("NFKD", question.casefold())
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
-    words = re.findall(r"[a-z0-9]+", plain)
+    words = re.findall(r"[a-z0-9]+", fold_accents(question))
     slug = "_".join(words)[:60].rstrip("_")
     return slug if re.match(r"^[a-z]", slug) else f"q_{slug}"[:60]
 

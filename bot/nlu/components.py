@@ -10,13 +10,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.answering import (
-    ANSWER_THRESHOLD,
-    FALLBACK_INTENT,
-    FAQ_INTENT,
-    answer_is_unsure,
-    selected_answer,
-)
+from bot.answering import FALLBACK_INTENT, FAQ_INTENT, answer_is_unsure, selected_answer
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -25,12 +19,9 @@ class FaqAnswerGate(GraphComponent):
 
     The ResponseSelector's confidence is independent of the intent's; without this gate
     the assistant would confidently give a wrong answer. Place it after the
-    ResponseSelector (and the FallbackClassifier) in the pipeline.
+    ResponseSelector (and the FallbackClassifier) in the pipeline, with its ``threshold``
+    (no default: the pipeline's config is the one place it is set).
     """
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {"threshold": ANSWER_THRESHOLD}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.threshold = float(config["threshold"])

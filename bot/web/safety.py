@@ -8,6 +8,8 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from bot.facts import PHONE_AND_HOURS
+
 MAX_MESSAGE_LENGTH = 2000   # characters a customer may type in one message (widget shows it)
 MAX_FRAME_BYTES = 16_384    # a larger frame is refused whole, before parsing
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -31,8 +33,7 @@ ERRORS = {
     "rate_limited": "Vous envoyez beaucoup de messages en peu de temps. Patientez quelques "
                     "secondes avant de réessayer, merci !",
     "unavailable": "Désolé, l'assistant est momentanément indisponible. Réessayez dans "
-                   "quelques instants, ou appelez le Service Clientèle au +32 (0)2 339 23 45, "
-                   "du lundi au vendredi de 8h30 à 17h00.",
+                   f"quelques instants, ou appelez le Service Clientèle au {PHONE_AND_HOURS}.",
 }
 
 
