@@ -7,8 +7,14 @@ these are uttered by actions only.
 from __future__ import annotations
 
 from bot.db.tables import Ticket
-from bot.facts import (OPENING_HOURS, PHONE_AND_HOURS, POSTAL_ADDRESS, SERVICE_TIMEZONE,
-                       TicketKind, format_reference)
+from bot.facts import (
+    OPENING_HOURS,
+    PHONE_AND_HOURS,
+    POSTAL_ADDRESS,
+    SERVICE_TIMEZONE,
+    TicketKind,
+    format_reference,
+)
 from bot.payloads import Payload
 from bot.validation import format_date_fr
 
@@ -107,6 +113,13 @@ def corrected(label: str, value: str) -> str:
     return f"C'est corrigé : {label.lower()} → {value}."
 
 
+def _end_date(ticket: Ticket) -> str:
+    """The requested end date of a notice, in French (every notice has one)."""
+    if ticket.requested_end_date is None:
+        raise ValueError(f"{ticket.reference} is a notice without an end date")
+    return format_date_fr(ticket.requested_end_date)
+
+
 def filed(flow: str, ticket: Ticket) -> str:
     """The confirmation that a flow's ticket is filed, with its reference and next steps."""
     if flow == "maintenance":
@@ -115,7 +128,7 @@ def filed(flow: str, ticket: Ticket) -> str:
         return (
             f"Votre préavis de résiliation est enregistré sous la référence {ticket.reference}, "
             f"signé par {ticket.signature_name}{when}, pour une fin de contrat le "
-            f"{format_date_fr(ticket.requested_end_date)}.\n\n"
+            f"{_end_date(ticket)}.\n\n"
             "Pour rappel, une résiliation de contrat de maintenance se fait par écrit, en "
             "précisant le numéro de contrat et les coordonnées du point de contact ; les "
             f"notifications doivent être signées et envoyées à :\n{POSTAL_ADDRESS}\n\n"
@@ -124,7 +137,7 @@ def filed(flow: str, ticket: Ticket) -> str:
     if flow == "licence":
         return (
             f"Votre demande de résiliation est enregistrée sous la référence {ticket.reference}, "
-            f"pour une fin de licence le {format_date_fr(ticket.requested_end_date)}.\n\n"
+            f"pour une fin de licence le {_end_date(ticket)}.\n\n"
             "Important : au moment de l'annulation, toutes les copies du logiciel doivent être "
             "détruites et une confirmation de cette destruction doit être envoyée à IBM. "
             f"Pensez à l'envoyer en rappelant la référence {ticket.reference}.\n\n{FOLLOW_UP}")

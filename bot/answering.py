@@ -6,8 +6,9 @@ so that what is measured is what customers get.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 FAQ_INTENT = "faq"
 FALLBACK_INTENT = "nlu_fallback"
@@ -95,7 +96,7 @@ def predicted_answer(parse: Mapping[str, Any]) -> str | None:
     ``parse`` is the output of the full pipeline, gate included: an unsure ``faq`` has
     already become ``nlu_fallback`` there.
     """
-    intent = (parse.get("intent") or {}).get("name")
+    intent = str((parse.get("intent") or {}).get("name") or "")
     if intent in ENTRY_FOR_ACTION_INTENT:
         return ENTRY_FOR_ACTION_INTENT[intent]
     if intent != FAQ_INTENT:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import dateparser
@@ -94,7 +95,7 @@ def _end_of_month(day: date, months_ahead: int = 0) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-_RELATIVE_ENDS = {
+_RELATIVE_ENDS: dict[str, Callable[[date], date]] = {
     r"fin (du|de ce) mois": lambda today: _end_of_month(today),
     r"fin (du mois prochain|de mois prochain)": lambda today: _end_of_month(today, 1),
     r"fin (de l'annee|d'annee|de cette annee)": lambda today: date(today.year, 12, 31),

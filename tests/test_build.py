@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ def listed_in(monkeypatch: pytest.MonkeyPatch, directory: Path, order: list[str]
     """
     real_glob = Path.glob
 
-    def glob(self: Path, pattern: str):  # type: ignore[no-untyped-def]
+    def glob(self: Path, pattern: str) -> Iterator[Path]:
         if self == directory:
             return iter([self / name for name in order])
         return real_glob(self, pattern)

@@ -12,8 +12,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.facts import (CLOSES, LICENCE_NOTICE_DAYS, OPENING_HOURS, OPENS, PHONE_AND_HOURS,
-                       PHONE_NUMBERS, POSTAL_ADDRESS, REFERENCE_PREFIXES, SERVICE_PHONE)
+from bot.facts import (
+    CLOSES,
+    LICENCE_NOTICE_DAYS,
+    OPENING_HOURS,
+    OPENS,
+    PHONE_AND_HOURS,
+    PHONE_NUMBERS,
+    POSTAL_ADDRESS,
+    REFERENCE_PREFIXES,
+    SERVICE_PHONE,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 

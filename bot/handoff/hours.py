@@ -16,7 +16,7 @@ WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanc
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() in WORKING_WEEKDAYS and day not in holidays.Belgium(years=day.year)
+    return day.weekday() in WORKING_WEEKDAYS and day not in holidays.country_holidays("BE", years=day.year)
 
 
 def is_open(at: datetime) -> bool:

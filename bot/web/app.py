@@ -7,7 +7,7 @@ token and never exposes Rasa's own HTTP API.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import yaml
@@ -24,13 +24,14 @@ from bot.settings import Settings, load_settings
 from bot.tickets.store import TicketStore
 from bot.web.console import console_app
 from bot.web.customer import CustomerSocket, welcome_turn
+from bot.web.demo import demo_page
 from bot.web.hub import ConversationHub
 from bot.web.rasa import RasaClient
-from bot.web.demo import demo_page
 from bot.web.safety import RateLimiter, parse_rate
 from bot.web.search import ConversationSearch
 
 HERE = Path(__file__).resolve().parent
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 STATIC = HERE / "static"
 RASA_CLIENT = web.AppKey("rasa", RasaClient)
 SECURITY_HEADERS = {
@@ -82,17 +83,18 @@ def create_app(settings: Settings, rasa: RasaClient) -> web.Application:
 
 
 @web.middleware
-async def _security_headers(request: web.Request, handler):  # type: ignore[no-untyped-def]
+async def _security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     response = await handler(request)
     if request.path != "/widget.js":  # the widget script is embedded by other sites
         response.headers.update(SECURITY_HEADERS)
     return response
 
 
-def _file(path: Path, content_type: str):  # type: ignore[no-untyped-def]
-    async def serve(request: web.Request) -> web.Response:
-        return web.Response(body=path.read_bytes(), content_type=content_type,
-                            headers={"Cache-Control": "no-cache"})
+def _file(path: Path, content_type: str) -> Callable[[web.Request], Awaitable[web.FileResponse]]:
+    """A handler serving one file, revalidated by browsers on every load."""
+    async def serve(request: web.Request) -> web.FileResponse:
+        return web.FileResponse(path, headers={"Cache-Control": "no-cache",
+                                               "Content-Type": content_type})
     return serve
 
 

@@ -23,7 +23,12 @@ from bot.payloads import Payload
 from bot.web.hub import Audience, ConversationHub
 from bot.web.rasa import Button, RasaClient, RasaUnavailable, Turn
 from bot.web.safety import (
-    SESSION_ID, FrameError, Incoming, RateLimiter, error_frame, parse_frame,
+    SESSION_ID,
+    FrameError,
+    Incoming,
+    RateLimiter,
+    error_frame,
+    parse_frame,
 )
 
 log = logging.getLogger(__name__)

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import bindparam, create_engine, text
 from sqlalchemy.engine import Engine
@@ -47,7 +48,8 @@ class ConversationSearch:
             if not senders:
                 return []
             query = ""
-        conditions, params = ["type_name IN ('user', 'bot')"], {}
+        conditions: list[str] = ["type_name IN ('user', 'bot')"]
+        params: dict[str, Any] = {}
         if senders is not None:
             conditions.append("sender_id IN :senders")
             params["senders"] = sorted(senders)

@@ -21,7 +21,15 @@ from bot.tickets.store import TicketStore
 from bot.web.console import auth, conversations, handoffs
 from bot.web.console import tickets as ticket_pages
 from bot.web.console.state import (
-    AGENTS, CLOCK, CORPUS, HUB, QUEUE, RASA, REVIEWS, SEARCH, TICKETS,
+    AGENTS,
+    CLOCK,
+    CORPUS,
+    HUB,
+    QUEUE,
+    RASA,
+    REVIEWS,
+    SEARCH,
+    TICKETS,
 )
 from bot.web.hub import ConversationHub
 from bot.web.rasa import RasaClient
