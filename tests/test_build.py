@@ -1,4 +1,5 @@
-"""Training data generated from the corpus: deterministic, fresh, and a clean split."""
+"""Generated files (training data from the corpus, the intake form's domain from the flows):
+deterministic, fresh, and a clean split."""
 from __future__ import annotations
 
 import yaml
@@ -21,12 +22,26 @@ def test_rendering_is_deterministic(corpus: list[FaqEntry]) -> None:
 
 def test_build_detects_and_fixes_staleness(tmp_path) -> None:
     paths = BuildPaths(PROJECT_ROOT / "faq_corpus", tmp_path / "nlu.yml",
-                       tmp_path / "responses.yml", tmp_path / "heldout.yml")
-    assert len(stale_files(paths)) == 3
-    assert len(build(paths)) == 3
+                       tmp_path / "responses.yml", tmp_path / "heldout.yml",
+                       tmp_path / "domain.d" / "intake.yml")
+    assert len(stale_files(paths)) == 4
+    assert len(build(paths)) == 4
     assert stale_files(paths) == [] and build(paths) == []
     paths.nlu.write_text(paths.nlu.read_text() + "# edited by hand\n")
-    assert stale_files(paths) == [paths.nlu]
+    paths.intake_domain.write_text(paths.intake_domain.read_text().replace("phone", "gsm"))
+    assert stale_files(paths) == [paths.nlu, paths.intake_domain]
+
+
+def test_the_intake_domain_declares_every_question_of_the_flows(tmp_path) -> None:
+    from actions.domain import HEADER, render_intake_domain
+    from actions.intake import ASKED_SLOTS, INTAKE_SLOTS
+
+    rendered = render_intake_domain()
+    assert rendered.startswith(HEADER) and "Do not edit" in HEADER
+    document = yaml.safe_load(rendered)
+    assert list(document["slots"]) == list(INTAKE_SLOTS)
+    assert document["forms"]["intake_form"]["required_slots"] == list(ASKED_SLOTS)
+    assert document["actions"] == [f"action_ask_{slot}" for slot in ASKED_SLOTS]
 
 
 def test_heldout_sentences_never_reach_training(corpus: list[FaqEntry]) -> None:

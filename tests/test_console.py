@@ -39,7 +39,8 @@ def file_ticket(store: TicketStore, description: str = "Facture en double") -> s
     return store.file(NewTicket(
         kind=TicketKind.REQUEST, category="Factures et paiements", customer_name="Anne Dupont",
         email="anne@example.be", consent_at=datetime.now(timezone.utc), conversation_id="c",
-        idempotency_key=uuid.uuid4().hex, subject="Facture", description=description)).reference
+        idempotency_key=uuid.uuid4().hex,
+        details={"subject": "Facture", "description": description})).reference
 
 
 def run(coroutine: Any) -> Any:
@@ -227,7 +228,8 @@ def test_past_conversations_are_found_by_reference_email_text_and_day(
     reference = store.file(NewTicket(
         kind=TicketKind.CONTRACT_COPY, category="Copie de contrat", customer_name="Anne Dupont",
         email=f"{marker}@example.be", consent_at=datetime.now(timezone.utc),
-        conversation_id=sender, idempotency_key=uuid.uuid4().hex, contract_number="CT-1")).reference
+        conversation_id=sender, idempotency_key=uuid.uuid4().hex,
+        details={"contract_number": "CT-1"})).reference
 
     async def scenario() -> None:
         async with client() as http:

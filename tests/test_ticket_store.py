@@ -47,9 +47,9 @@ def store(engine: Engine) -> TicketStore:
 def new_ticket(**changes) -> NewTicket:
     fields = dict(kind=TicketKind.MAINTENANCE_CANCELLATION, category="Contrats",
                   customer_name="Anne Dupont", email="Anne.Dupont@example.be", consent_at=NOW,
-                  conversation_id="conv-1", idempotency_key="k1", contract_number="CT-123456",
-                  requested_end_date=date(2026, 12, 31), signature_name="Anne Dupont",
-                  signed_at=NOW, phone="+3223392345")
+                  conversation_id="conv-1", idempotency_key="k1",
+                  details=dict(contract_number="CT-123456", requested_end_date=date(2026, 12, 31),
+                               signature_name="Anne Dupont", signed_at=NOW, phone="+3223392345"))
     fields.update(changes)
     return NewTicket(**fields)
 

@@ -19,8 +19,8 @@ def copy_inputs(target: Path) -> Path:
 def test_hash_is_stable_and_covers_config_data_and_components(tmp_path: Path) -> None:
     root = copy_inputs(tmp_path)
     names = {p.relative_to(root).as_posix() for p in input_files(root)}
-    assert {"config.yml", "domain.yml", "data/nlu.yml", "data/faq/nlu.yml",
-            "bot/nlu/components.py"} <= names
+    assert {"config.yml", "domain.yml", "domain.d/intake.yml", "data/nlu.yml",
+            "data/faq/nlu.yml", "bot/nlu/components.py", "bot/domain.py"} <= names
     assert inputs_hash(root) == inputs_hash(PROJECT_ROOT)
 
 

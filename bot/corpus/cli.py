@@ -47,7 +47,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Regenerate the Rasa data from the corpus (or, with --check, only report staleness)."""
+    """Regenerate the Rasa data from the corpus and the intake form's domain from the flows
+    (or, with --check, only report staleness)."""
     settings = load_settings()
     paths = BuildPaths.for_project(settings.root)
     if args.check:
