@@ -69,6 +69,11 @@ def test_operators_list_show_and_change_ticket_status(tmp_path: Path) -> None:
     assert changed.returncode == 0 and changed.stdout.strip() == f"{reference}: in_progress"
     shown = cli("show", reference).stdout
     assert "in_progress" in shown and "agent.lea - Copie envoyée" in shown
+    # every column that is set, in the table's order; never the technical keys
+    assert [line.split(":", 1)[0].strip() for line in shown.split("history:")[0].splitlines()
+            if line.strip()] == ["reference", "kind", "category", "status", "contract_number",
+                                 "customer_name", "email", "consent_at", "conversation_id",
+                                 "created_at", "updated_at"]
     assert store.get(reference).status.value == "in_progress"
     assert cli("list", "--status", "resolved").stdout.strip() == "no ticket"
     missing = cli("show", "COP-2026-999999")
