@@ -176,6 +176,8 @@ def test_what_customers_typed_is_shown_inert(gateway: Settings, agent: str,
     html = run(scenario())
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<script>" not in html and "<img" not in html
+    assert "<dt>Objet</dt><dd class=\"customer-text\">Facture</dd>" in html
+    assert "<dt>Client</dt>" in html and "<dt>Téléphone</dt>" not in html  # none given
 
 
 def test_a_wrong_answer_is_reviewed_and_exported_for_maintainers(
