@@ -295,8 +295,8 @@ def test_skipped_answers_are_filed_empty_and_the_signature_with_its_time() -> No
              "confirmation": f.CONFIRM}
     ticket = FLOWS["maintenance"].ticket(slots, "c1", "k1")
     assert ticket.category == "Résiliation de contrat de maintenance"
-    assert ticket.details == {"contract_number": "CT-4711", "requested_end_date": date(2026, 12, 31),
-                              "reason": None, "phone": None, "signature_name": "anne dupont",
+    assert ticket.details == {"contract_number": "CT-4711",
+                              "requested_end_date": date(2026, 12, 31), "reason": None, "phone": None, "signature_name": "anne dupont",
                               "signed_at": datetime(2026, 11, 29, 10, 5, tzinfo=timezone.utc)}
     request = FLOWS["request"].ticket({**slots, "flow": "request", "request_category": "Autre",
                                        "subject": "Objet", "description": "Texte",

@@ -121,9 +121,9 @@ def test_list_filters_by_status_kind_and_category(store: TicketStore) -> None:
 
 
 def test_the_console_shows_the_labelled_columns_that_are_set() -> None:
-    licence = Ticket(**new_ticket(kind=TicketKind.LICENCE_TERMINATION).__dict__["details"],
-                     customer_name="Anne Dupont", email="anne@example.be", consent_at=NOW,
-                     subject="", destruction_confirmed=True)
+    licence = Ticket(**new_ticket().details, customer_name="Anne Dupont",
+                     email="anne@example.be", consent_at=NOW, subject="",
+                     destruction_confirmed=True)
     assert licence.labelled() == [
         ("Numéro de contrat", "CT-123456"), ("Date de fin demandée", date(2026, 12, 31)),
         ("Client", "Anne Dupont"), ("E-mail", "anne@example.be"), ("Téléphone", "+3223392345"),
