@@ -53,6 +53,7 @@ browser-tools: node_modules/.installed
 
 data: bootstrap
 	@$(APP_PY) -m bot corpus build
+	@$(APP_PY) -m actions.domain
 
 # --- the two commands of the README ---------------------------------------------------
 run: data

@@ -8,15 +8,27 @@ more precise French message.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Callable
+from datetime import date, datetime
+from typing import Any
 
 from bot.facts import LICENCE_NOTICE_DAYS, PHONE_AND_HOURS, SERVICE_PHONE
 from bot.validation import (
-    MAX_SHORT_TEXT_LENGTH, MAX_TEXT_LENGTH, clean_text, earliest_licence_end, find_email, fold,
-    format_date_fr, licence_end_is_allowed, looks_like_command, normalise_contract_number,
-    normalise_person_name, normalise_phone, parse_french_date, display_phone,
+    MAX_SHORT_TEXT_LENGTH,
+    MAX_TEXT_LENGTH,
+    clean_text,
+    display_phone,
+    earliest_licence_end,
+    find_email,
+    fold,
+    format_date_fr,
+    licence_end_is_allowed,
+    looks_like_command,
+    normalise_contract_number,
+    normalise_person_name,
+    normalise_phone,
+    parse_french_date,
 )
 
 SKIPPED = "-"  # value of an optional slot the customer chose not to fill
@@ -45,7 +57,7 @@ Parser = Callable[[str, date], "str | None"]
 
 @dataclass(frozen=True)
 class Field:
-    """One question of a flow."""
+    """One question of a flow: how it is asked and read, and where its answer is filed."""
 
     slot: str
     label: str                     # shown in the summary and on "what to correct" buttons
@@ -55,6 +67,10 @@ class Field:
     options: tuple[Option, ...] = ()
     extra_buttons: Callable[[date], list[dict[str, str]]] = field(default=lambda today: [])
     free_text: bool = False        # any wording is an answer (subject, description, reason)
+    column: str | None = None      # the ticket column the answer is filed in (None: not filed)
+    filed_as: Callable[[str], Any] = field(default=lambda value: value)  # answer -> column value
+    stamp: str | None = None       # slot and ticket column keeping when it was answered
+    correction_words: str = ""     # regex: how customers name it ("en fait mon e-mail est …")
 
     def question(self, today: date) -> str:
         return self.prompt(today) if callable(self.prompt) else self.prompt
@@ -75,6 +91,18 @@ class Field:
         if self.slot == "phone":
             return display_phone(value)
         return value
+
+    def columns(self, slots: Mapping[str, Any]) -> dict[str, Any]:
+        """What the answer puts in the ticket: its column (None when skipped), its time."""
+        value = slots.get(self.slot)
+        given = value not in (None, SKIPPED)
+        filed: dict[str, Any] = {}
+        if self.column:
+            filed[self.column] = self.filed_as(str(value)) if given else None
+        if self.stamp:
+            moment = slots.get(self.stamp)
+            filed[self.stamp] = datetime.fromisoformat(moment) if given and moment else None
+        return filed
 
 
 # --- parsers -------------------------------------------------------------------------
@@ -235,6 +263,15 @@ def _earliest_end_button(today: date) -> list[dict[str, str]]:
 NUMBER_FORMAT = "(lettres, chiffres, « - », « / » ou « . », de 4 à 30 caractères)"
 NAME_ERROR = ("Je n'ai pas reconnu un nom (lettres, espaces, traits d'union et apostrophes "
               "uniquement).")
+# How customers name an answer they correct ("en fait mon contrat est …"), shared by the
+# fields that fill the same slot.
+CONTRACT_WORDS = r"num[ée]ro\s+de\s+(?:contrat|licence)|contrat|licence"
+END_DATE_WORDS = r"date(?:\s+de\s+fin)?"
+NAME_WORDS = r"nom(?:\s+complet)?"
+
+
+def _is_yes(value: str) -> bool:
+    return value == YES
 
 
 # --- the fields ----------------------------------------------------------------------
@@ -242,33 +279,35 @@ NAME_ERROR = ("Je n'ai pas reconnu un nom (lettres, espaces, traits d'union et a
 REQUEST_CATEGORY = Field(
     "request_category", "Catégorie", "Votre demande concerne :",
     "Je n'ai pas reconnu la catégorie. Choisissez l'une de celles proposées.",
-    choice(CATEGORIES, anywhere=True), options=CATEGORIES)
+    choice(CATEGORIES, anywhere=True), options=CATEGORIES, column="category")
 SUBJECT = Field(
     "subject", "Objet", "En quelques mots, quel est l'objet de votre demande ?",
     "Pouvez-vous indiquer l'objet de votre demande en quelques mots ?",
-    free_text(MAX_SHORT_TEXT_LENGTH, "l'objet de votre demande"), free_text=True)
+    free_text(MAX_SHORT_TEXT_LENGTH, "l'objet de votre demande"), free_text=True,
+    column="subject")
 DESCRIPTION = Field(
     "description", "Description",
     "Décrivez votre demande avec autant de détails que possible (références de commande, "
     "de facture, produits concernés…).",
     "Pouvez-vous décrire votre demande ?",
-    free_text(MAX_TEXT_LENGTH, "votre demande"), free_text=True)
+    free_text(MAX_TEXT_LENGTH, "votre demande"), free_text=True, column="description")
 REQUEST_CONTRACT_NUMBER = Field(
     "contract_number", "Numéro de contrat",
     "Quel est le numéro du contrat concerné ? S'il n'y en a pas, cliquez sur « Je n'en ai pas ».",
     f"Je ne reconnais pas ce numéro de contrat {NUMBER_FORMAT}.",
-    optional(_contract_number, NO_CONTRACT), extra_buttons=_skip_button(NO_CONTRACT))
+    optional(_contract_number, NO_CONTRACT), extra_buttons=_skip_button(NO_CONTRACT),
+    column="contract_number", correction_words=CONTRACT_WORDS)
 CONTRACT_NUMBER = Field(
     "contract_number", "Numéro de contrat", "Quel est le numéro de votre contrat ?",
     f"Je ne reconnais pas ce numéro de contrat {NUMBER_FORMAT}. Vous le trouverez en haut de "
     "votre contrat ou de vos factures.",
-    _contract_number)
+    _contract_number, column="contract_number", correction_words=CONTRACT_WORDS)
 LICENCE_NUMBER = Field(
     "contract_number", "Numéro de licence ou de contrat",
     "Quel est le numéro de la licence ou du contrat à résilier ?",
     f"Je ne reconnais pas ce numéro {NUMBER_FORMAT}. Il figure sur votre contrat de licence "
     "et sur vos factures.",
-    _contract_number)
+    _contract_number, column="contract_number", correction_words=CONTRACT_WORDS)
 LICENCE_TYPE = Field(
     "licence_type", "Type de licence", "De quel type de licence s'agit-il ?",
     "Choisissez le type de licence parmi ceux proposés. En cas de doute, le Service Clientèle "
@@ -280,7 +319,8 @@ MAINTENANCE_END_DATE = Field(
     "« le 3 mars » ou « fin du mois »)",
     "Je n'ai pas compris cette date. Écrivez-la par exemple « 31/12/2026 », « le 3 mars » ou "
     "« fin du mois ».",
-    _maintenance_end)
+    _maintenance_end, column="requested_end_date", filed_as=date.fromisoformat,
+    correction_words=END_DATE_WORDS)
 LICENCE_END_DATE = Field(
     "end_date", "Date d'annulation",
     lambda today: ("À quelle date la licence doit-elle prendre fin ? Avec le préavis de "
@@ -288,53 +328,59 @@ LICENCE_END_DATE = Field(
                    f"{format_date_fr(earliest_licence_end(today))}."),
     "Je n'ai pas compris cette date. Écrivez-la par exemple « 31/12/2026 », « le 3 mars » ou "
     "« fin du mois prochain ».",
-    _licence_end, extra_buttons=_earliest_end_button)
+    _licence_end, extra_buttons=_earliest_end_button, column="requested_end_date",
+    filed_as=date.fromisoformat, correction_words=END_DATE_WORDS)
 REASON = Field(
     "reason", "Motif",
     "Souhaitez-vous indiquer le motif de la résiliation ? (facultatif)",
     "Pouvez-vous indiquer le motif en quelques mots, ou cliquer sur « Passer » ?",
     optional(free_text(MAX_TEXT_LENGTH, "le motif"), SKIP_REASON), free_text=True,
-    extra_buttons=_skip_button(SKIP_REASON))
+    extra_buttons=_skip_button(SKIP_REASON), column="reason")
 DESTRUCTION_CONFIRMED = Field(
     "destruction_confirmed", "Destruction de toutes les copies",
     "Au moment de l'annulation, toutes les copies du logiciel doivent être détruites. "
     "Confirmez-vous qu'elles le seront ?",
     "Répondez par « Je confirme » ou « Je ne peux pas le confirmer ».",
-    _destruction, options=DESTRUCTION)
+    _destruction, options=DESTRUCTION, column="destruction_confirmed", filed_as=_is_yes)
 CONSENT_FIELD = Field(
     "consent", "Accord sur la protection des données",
     "Pour enregistrer votre demande, j'ai besoin de vos coordonnées (nom, e-mail, "
     f"téléphone). {DATA_PROTECTION} Acceptez-vous ?",
     "Répondez par « J'accepte » ou « Je refuse ».",
-    choice(CONSENT), options=CONSENT)
+    choice(CONSENT), options=CONSENT, stamp="consent_at")
 CUSTOMER_NAME = Field(
     "customer_name", "Nom", "Quels sont vos nom et prénom ?",
     NAME_ERROR,
-    _person_name)
+    _person_name, column="customer_name", correction_words=NAME_WORDS)
 CONTACT_NAME = Field(
     "customer_name", "Personne de contact",
     "Qui est la personne de contact pour ce contrat ? (nom et prénom)",
     NAME_ERROR,
-    _person_name)
+    _person_name, column="customer_name", correction_words=NAME_WORDS)
 COMPANY = Field(
     "company", "Société", "Pour quelle société faites-vous cette demande ?",
-    "Pouvez-vous indiquer le nom de votre société (120 caractères au plus) ?", _company)
+    "Pouvez-vous indiquer le nom de votre société (120 caractères au plus) ?", _company,
+    column="company", correction_words=(r"(?:nom\s+de\s+(?:la\s+|l['’]\s*|mon\s+|ma\s+)?)?"
+                                        r"(?:soci[ée]t[ée]|entreprise|firme)"))
 EMAIL = Field(
     "email", "E-mail", "À quelle adresse e-mail pouvons-nous vous répondre ?",
-    "Cette adresse e-mail ne semble pas valide (exemple : prenom.nom@entreprise.be).", _email)
+    "Cette adresse e-mail ne semble pas valide (exemple : prenom.nom@entreprise.be).", _email,
+    column="email",
+    correction_words=r"(?:adresse\s+)?e-?mail|adresse(?:\s+[ée]lectronique)?|mail|courriel")
 PHONE = Field(
     "phone", "Téléphone",
     "À quel numéro de téléphone pouvons-nous vous joindre ? (facultatif)",
     "Ce numéro de téléphone ne semble pas valide. Indiquez un numéro belge "
     f"({SERVICE_PHONE.national}, 0475 12 34 56) ou international (+33 1 23 45 67 89), "
     "ou cliquez sur « Passer ».",
-    optional(_phone, SKIP_PHONE), extra_buttons=_skip_button(SKIP_PHONE))
+    optional(_phone, SKIP_PHONE), extra_buttons=_skip_button(SKIP_PHONE), column="phone",
+    correction_words=r"(?:num[ée]ro\s+de\s+)?(?:t[ée]l[ée]phone|gsm|portable)|t[ée]l")
 SIGNATURE = Field(
     "signature", "Signature",
     "La notification de résiliation doit être signée. Pour signer ce préavis, tapez le nom "
     "complet de la personne de contact, tel que vous l'avez indiqué.",
     "La signature doit reprendre votre nom complet, tel que vous l'avez indiqué.",
-    _person_name)
+    _person_name, column="signature_name", stamp="signed_at")
 CONFIRMATION_FIELD = Field(
     "confirmation", "Confirmation", "Tout est-il correct ?",
     "Choisissez « Confirmer », « Corriger » ou « Annuler ».",

@@ -7,9 +7,9 @@ inserts the "what to correct" question before the summary.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from actions import fields as f
 from actions.fields import Field
@@ -54,33 +54,15 @@ class Flow:
         return f"Voici le récapitulatif de {self.summary_title} :\n" + "\n".join(lines)
 
     def ticket(self, slots: Slots, conversation_id: str, idempotency_key: str) -> NewTicket:
-        """The record to file from a confirmed flow's slots."""
-        def value(slot: str) -> Any:
-            asked = {q.slot for q in self.questions(slots)}
-            found = slots.get(slot) if slot in asked else None
-            return None if found in (None, f.SKIPPED) else found
-
-        end = value("end_date")
-        signed = slots.get("signed_at") if value("signature") else None
+        """The record to file from a confirmed flow's slots: each answer in its column."""
+        columns: dict[str, Any] = {"category": self.category}
+        for question in self.questions(slots):
+            columns.update(question.columns(slots))
         return NewTicket(
-            kind=self.kind,
-            category=self.category or value("request_category"),
-            customer_name=value("customer_name"),
-            email=value("email"),
-            consent_at=datetime.fromisoformat(slots["consent_at"]),
-            conversation_id=conversation_id,
-            idempotency_key=idempotency_key,
-            subject=value("subject"),
-            description=value("description"),
-            contract_number=value("contract_number"),
-            requested_end_date=date.fromisoformat(end) if end else None,
-            reason=value("reason"),
-            company=value("company"),
-            phone=value("phone"),
-            signature_name=value("signature"),
-            signed_at=datetime.fromisoformat(signed) if signed else None,
-            destruction_confirmed=value("destruction_confirmed") == f.YES,
-        )
+            kind=self.kind, category=columns.pop("category"),
+            customer_name=columns.pop("customer_name"), email=columns.pop("email"),
+            consent_at=columns.pop("consent_at"), conversation_id=conversation_id,
+            idempotency_key=idempotency_key, details=columns)
 
 
 def _index(questions: list[Field], slot: str) -> int:
@@ -135,3 +117,12 @@ FLOWS: dict[str, Flow] = {flow.name: flow for flow in (
          "votre demande de copie", _copy, category="Copie de contrat"),
 )}
 FLOW_FOR_INTENT = {flow.intent: flow for flow in FLOWS.values()}
+
+# Answers under which every flow asks every question it can (a category that needs the
+# contract number, a monthly licence, "Corriger"): what the domain declares.
+_EVERY_BRANCH = {"request_category": min(f.CATEGORIES_WITH_CONTRACT), "licence_type": f.MONTHLY,
+                 "confirmation": f.CORRECT}
+EVERY_QUESTION = tuple(dict.fromkeys(
+    q for flow in FLOWS.values() for q in flow.fields(_EVERY_BRANCH)))
+ASKED_SLOTS = tuple(dict.fromkeys(q.slot for q in EVERY_QUESTION))  # in the order first asked
+STAMP_SLOTS = tuple(dict.fromkeys(q.stamp for q in EVERY_QUESTION if q.stamp))

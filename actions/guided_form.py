@@ -19,8 +19,10 @@ from __future__ import annotations
 import logging
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any, Mapping
+from functools import lru_cache
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -45,21 +47,27 @@ SHORT_DIGRESSION_WORDS = 4
 SURE_DIGRESSION = 0.8
 
 _MARKER = r"(?:en fait|plut[ôo]t|pardon|correction|oups|erreur|je me suis tromp[ée]e?)"
-_FIELD_WORDS = {
-    "email": r"(?:adresse\s+)?e-?mail|adresse(?:\s+[ée]lectronique)?|mail|courriel",
-    "phone": r"(?:num[ée]ro\s+de\s+)?(?:t[ée]l[ée]phone|gsm|portable)|t[ée]l",
-    "company": r"(?:nom\s+de\s+(?:la\s+|l['’]\s*|mon\s+|ma\s+)?)?(?:soci[ée]t[ée]|entreprise|firme)",
-    "customer_name": r"nom(?:\s+complet)?",
-    "contract_number": r"num[ée]ro\s+de\s+(?:contrat|licence)|contrat|licence",
-    "end_date": r"date(?:\s+de\s+fin)?",
-}
 NOT_A_VALUE = {"correct", "correcte", "bon", "bonne", "juste", "exact", "exacte", "faux", "fausse",
                "incorrect", "incorrecte", "mauvais", "mauvaise", "ok", "vide", "erroné", "erronée"}
-_CORRECTION = re.compile(
-    rf"^\s*(?P<marker>{_MARKER})?[\s,:!.]*(?:mon|ma|le|la|l['’])?\s*"
-    rf"(?P<what>{'|'.join(f'(?P<{slot}>{words})' for slot, words in _FIELD_WORDS.items())})"
-    r"(?:\s+(?:est|c'est)\s+|\s*[:=]\s*)(?:plut[ôo]t\s*:?\s*)?(?P<value>\S.*)$",
-    re.IGNORECASE)
+Vocabulary = tuple[tuple[str, str], ...]  # (slot, regex of the words naming it)
+
+
+def correction_vocabulary(questions: Iterable[Field]) -> Vocabulary:
+    """How customers name each correctable answer, from the questions' correction words."""
+    words: dict[str, dict[str, None]] = {}
+    for question in questions:
+        if question.correction_words:
+            words.setdefault(question.slot, {})[question.correction_words] = None
+    return tuple((slot, "|".join(alternatives)) for slot, alternatives in words.items())
+
+
+@lru_cache(maxsize=16)
+def _correction(vocabulary: Vocabulary) -> re.Pattern[str]:
+    return re.compile(
+        rf"^\s*(?P<marker>{_MARKER})?[\s,:!.]*(?:mon|ma|le|la|l['’])?\s*"
+        rf"(?P<what>{'|'.join(f'(?P<{slot}>{words})' for slot, words in vocabulary)})"
+        r"(?:\s+(?:est|c'est)\s+|\s*[:=]\s*)(?:plut[ôo]t\s*:?\s*)?(?P<value>\S.*)$",
+        re.IGNORECASE)
 
 
 def now() -> datetime:
@@ -93,17 +101,20 @@ def is_digression(message: Mapping[str, Any], question: Field) -> bool:
             and len(text.split()) <= SHORT_DIGRESSION_WORDS)
 
 
-def find_correction(text: str, requested: str) -> tuple[str, str] | None:
+def find_correction(text: str, requested: str,
+                    questions: Iterable[Field]) -> tuple[str, str] | None:
     """``("email", "x@y.be")`` for "en fait mon e-mail est x@y.be", else None.
 
-    Without a marker ("en fait", "plutôt"…) only at the summary, where nothing else is asked.
+    ``questions`` name what can be corrected. Without a marker ("en fait", "plutôt"…) only at
+    the summary, where nothing else is asked.
     """
-    match = _CORRECTION.match(text or "")
+    vocabulary = correction_vocabulary(questions)
+    match = _correction(vocabulary).match(text or "") if vocabulary else None
     if not match:
         return None
     if not match["marker"] and requested not in {"confirmation", "field_to_correct"}:
         return None
-    slot = next(slot for slot in _FIELD_WORDS if match[slot])
+    slot = next(slot for slot, _ in vocabulary if match[slot])
     value = match["value"].strip(" .!")
     if value.casefold() in NOT_A_VALUE:  # "le nom est correct": a verdict, not a new name
         return None
@@ -142,7 +153,7 @@ class GuidedFormValidation(FormValidationAction, ABC):
              dispatcher: CollectingDispatcher) -> dict[str, Any] | None:
         """Slot updates for this message, or None when it is a digression."""
         text = message.get("text") or ""
-        correction = find_correction(text, question.slot)
+        correction = find_correction(text, question.slot, self.fields(slots))
         if correction:
             fixed = self.correct(*correction, slots, dispatcher)
             if fixed is not None:

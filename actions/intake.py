@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -20,21 +21,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions import fields as f
 from actions import messages
 from actions.fields import Field, Invalid
-from actions.flows import FLOW_FOR_INTENT, FLOWS, Flow
+from actions.flows import ASKED_SLOTS, FLOW_FOR_INTENT, FLOWS, STAMP_SLOTS, Flow
 from actions.guided_form import FAILURES_SLOT, FieldPrompt, GuidedFormValidation, now, today
 from actions.stores import file_ticket
 from bot.validation import same_name
 
 log = logging.getLogger(__name__)
 
-INTAKE_SLOTS = (
-    "flow", "request_category", "subject", "description", "contract_number", "licence_type",
-    "end_date", "reason", "destruction_confirmed", "consent", "consent_at", "customer_name",
-    "company", "email", "phone", "signature", "signed_at", "confirmation", "field_to_correct",
-    FAILURES_SLOT,
-)
-ASKED_SLOTS = sorted({q.slot for flow in FLOWS.values()
-                      for q in flow.fields({"licence_type": f.MONTHLY, "confirmation": f.CORRECT})})
+# Every slot the intake form writes: the domain declares them (actions/domain.py), and
+# starting, cancelling or finishing a flow clears them.
+INTAKE_SLOTS = ("flow", *ASKED_SLOTS, *STAMP_SLOTS, FAILURES_SLOT)
 
 
 def current_flow(slots: Mapping[str, Any]) -> Flow | None:
@@ -57,12 +53,10 @@ class ValidateIntakeForm(GuidedFormValidation):
 
     def after_answer(self, question: Field, value: str, slots: Mapping[str, Any],
                      dispatcher: CollectingDispatcher) -> dict[str, Any]:
-        if question.slot == "consent" and value == f.YES:
-            return {"consent_at": now().isoformat()}
-        if question.slot == "signature":
-            if not same_name(value, slots.get("customer_name") or ""):
-                raise Invalid(f"{question.error} (« {slots.get('customer_name')} »)")
-            return {"signed_at": now().isoformat()}
+        if question.slot == "signature" and not same_name(value, slots.get("customer_name") or ""):
+            raise Invalid(f"{question.error} (« {slots.get('customer_name')} »)")
+        if question.stamp:  # when consent was given, when the notice was signed
+            return {question.stamp: now().isoformat()} if value != f.NO else {}
         if question.slot == "customer_name" and slots.get("signature"):
             return {"signature": None, "signed_at": None}  # a new name must be signed again
         if question.slot == "field_to_correct":

@@ -15,9 +15,10 @@ log = logging.getLogger(__name__)
 
 # Everything that changes what `rasa train` produces.
 INPUT_GLOBS = (
-    "config.yml", "domain.yml", "data/**/*.yml", "requirements/rasa.txt",
+    "config.yml", "domain.yml", "domain.d/*.yml", "data/**/*.yml", "requirements/rasa.txt",
     # code the model loads: the custom NLU components, the importer and their rules
-    "bot/nlu/components.py", "bot/nlu/linear_ensemble.py", "bot/nlu/importer.py", "bot/answering.py",
+    "bot/nlu/components.py", "bot/nlu/linear_ensemble.py", "bot/nlu/importer.py", "bot/domain.py",
+    "bot/answering.py",
 )
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import pytest
-import yaml
 from rasa_sdk.types import DomainDict
 
 from bot.clock import Clock
 from bot.corpus import FaqEntry, load_corpus
+from bot.domain import load_domain
 from bot.services import Service, free_ports, start_action_server, start_gateway, start_rasa
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.training import ensure_model
@@ -37,8 +37,8 @@ def corpus() -> list[FaqEntry]:
 
 @pytest.fixture(scope="session")
 def domain() -> dict[str, Any]:
-    """``domain.yml`` as data."""
-    return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    """The domain as Rasa gets it (``domain.yml`` and its generated parts), as data."""
+    return load_domain(PROJECT_ROOT)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""Training data generated from the corpus: deterministic, fresh, and a clean split."""
+"""Generated files (training data from the corpus, the intake form's domain from the flows):
+deterministic, fresh, and a clean split."""
 from __future__ import annotations
 
 import random
@@ -86,7 +87,7 @@ def test_generated_files_do_not_depend_on_the_corpus_listing_order(
                  ("heldout", paths.heldout))} == expected
 
 
-def test_build_detects_and_fixes_staleness(tmp_path) -> None:
+def test_build_detects_and_fixes_staleness(tmp_path: Path) -> None:
     paths = BuildPaths(PROJECT_ROOT / "faq_corpus", tmp_path / "nlu.yml",
                        tmp_path / "responses.yml", tmp_path / "heldout.yml")
     assert len(stale_files(paths)) == 3
@@ -94,6 +95,35 @@ def test_build_detects_and_fixes_staleness(tmp_path) -> None:
     assert stale_files(paths) == [] and build(paths) == []
     paths.nlu.write_text(paths.nlu.read_text() + "# edited by hand\n")
     assert stale_files(paths) == [paths.nlu]
+
+
+def test_the_intake_domain_is_up_to_date() -> None:
+    from actions.domain import main
+
+    assert main(["--check"]) == 0, "run `python -m actions.domain` and commit the result"
+
+
+def test_the_intake_domain_generator_detects_and_fixes_staleness(tmp_path: Path) -> None:
+    from actions.domain import main
+
+    out = tmp_path / "domain.d" / "intake.yml"
+    assert main(["--check", "--out", str(out)]) == 1
+    assert main(["--out", str(out)]) == 0 and main(["--check", "--out", str(out)]) == 0
+    out.write_text(out.read_text().replace("phone", "gsm"))
+    assert main(["--check", "--out", str(out)]) == 1
+
+
+def test_the_intake_domain_declares_every_question_of_the_flows(tmp_path) -> None:
+    from actions.domain import HEADER, render_intake_domain
+    from actions.flows import ASKED_SLOTS
+    from actions.intake import INTAKE_SLOTS
+
+    rendered = render_intake_domain()
+    assert rendered.startswith(HEADER) and "Do not edit" in HEADER
+    document = yaml.safe_load(rendered)
+    assert list(document["slots"]) == list(INTAKE_SLOTS)
+    assert document["forms"]["intake_form"]["required_slots"] == list(ASKED_SLOTS)
+    assert document["actions"] == [f"action_ask_{slot}" for slot in ASKED_SLOTS]
 
 
 def test_heldout_sentences_never_reach_training(corpus: list[FaqEntry]) -> None:

@@ -18,7 +18,8 @@ def run_cli(*args: str, root: Path) -> subprocess.CompletedProcess:
 
 def project_copy(tmp_path: Path) -> Path:
     shutil.copytree(PROJECT_ROOT / "faq_corpus", tmp_path / "faq_corpus")
-    for generated in ("data/faq/nlu.yml", "data/faq/responses.yml", "tests/data/faq_heldout.yml"):
+    for generated in ("data/faq/nlu.yml", "data/faq/responses.yml", "tests/data/faq_heldout.yml",
+                      "domain.d/intake.yml"):
         (tmp_path / generated).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(PROJECT_ROOT / generated, tmp_path / generated)
     return tmp_path
@@ -57,7 +58,7 @@ def test_operators_list_show_and_change_ticket_status(tmp_path: Path) -> None:
     reference = store.file(NewTicket(
         kind=TicketKind.CONTRACT_COPY, category="Contrats", customer_name="Jan Peeters",
         email="jan@example.be", consent_at=datetime.now(timezone.utc), conversation_id="c",
-        idempotency_key="k", contract_number="CT-42")).reference
+        idempotency_key="k", details={"contract_number": "CT-42"})).reference
 
     def cli(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "bot", "tickets", *args], cwd=PROJECT_ROOT,
@@ -68,6 +69,11 @@ def test_operators_list_show_and_change_ticket_status(tmp_path: Path) -> None:
     assert changed.returncode == 0 and changed.stdout.strip() == f"{reference}: in_progress"
     shown = cli("show", reference).stdout
     assert "in_progress" in shown and "agent.lea - Copie envoyée" in shown
+    # every column that is set, in the table's order; never the technical keys
+    assert [line.split(":", 1)[0].strip() for line in shown.split("history:")[0].splitlines()
+            if line.strip()] == ["reference", "kind", "category", "status", "contract_number",
+                                 "customer_name", "email", "consent_at", "conversation_id",
+                                 "created_at", "updated_at"]
     assert store.get(reference).status.value == "in_progress"
     assert cli("list", "--status", "resolved").stdout.strip() == "no ticket"
     missing = cli("show", "COP-2026-999999")

@@ -39,7 +39,8 @@ def file_ticket(store: TicketStore, description: str = "Facture en double") -> s
     return store.file(NewTicket(
         kind=TicketKind.REQUEST, category="Factures et paiements", customer_name="Anne Dupont",
         email="anne@example.be", consent_at=datetime.now(timezone.utc), conversation_id="c",
-        idempotency_key=uuid.uuid4().hex, subject="Facture", description=description)).reference
+        idempotency_key=uuid.uuid4().hex,
+        details={"subject": "Facture", "description": description})).reference
 
 
 def run(coroutine: Any) -> Any:
@@ -175,6 +176,8 @@ def test_what_customers_typed_is_shown_inert(gateway: Settings, agent: str,
     html = run(scenario())
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<script>" not in html and "<img" not in html
+    assert "<dt>Objet</dt><dd class=\"customer-text\">Facture</dd>" in html
+    assert "<dt>Client</dt>" in html and "<dt>Téléphone</dt>" not in html  # none given
 
 
 def test_a_wrong_answer_is_reviewed_and_exported_for_maintainers(
@@ -227,7 +230,8 @@ def test_past_conversations_are_found_by_reference_email_text_and_day(
     reference = store.file(NewTicket(
         kind=TicketKind.CONTRACT_COPY, category="Copie de contrat", customer_name="Anne Dupont",
         email=f"{marker}@example.be", consent_at=datetime.now(timezone.utc),
-        conversation_id=sender, idempotency_key=uuid.uuid4().hex, contract_number="CT-1")).reference
+        conversation_id=sender, idempotency_key=uuid.uuid4().hex,
+        details={"contract_number": "CT-1"})).reference
 
     async def scenario() -> None:
         async with client() as http:

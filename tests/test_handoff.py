@@ -142,7 +142,9 @@ def test_a_typed_or_clicked_rating_is_stored(service_db: HandoffQueue,
 
 
 def test_the_summary_shows_topics_answers_and_collected_slots() -> None:
-    tracker = {"slots": {"contract_number": "CT-1234", "requested_slot": "email", "email": None},
+    tracker = {"slots": {"contract_number": "CT-1234", "requested_slot": "email", "email": None,
+                         "flow": "copy", "consent_at": "2026-11-29T10:00:00+00:00",
+                         "failed_attempts": 1, "lookup_email": "anne@example.be"},
                "events": [
         {"event": "user", "text": "comment activer servicepac", "timestamp": 1.0,
          "parse_data": {"intent": {"name": "faq", "confidence": 0.98},
@@ -163,7 +165,8 @@ def test_the_summary_shows_topics_answers_and_collected_slots() -> None:
     assert transcript[1].answer_confidence == 0.91 and transcript[4].agent == "lea"
     assert summary(tracker) == {"topics": ["faq", "talk_to_human"],
                                 "answered": ["activation_servicepac"],
-                                "slots": {"contract_number": "CT-1234"},
+                                "slots": {"contract_number": "CT-1234",
+                                          "lookup_email": "anne@example.be"},
                                 "last_messages": ["comment activer servicepac",
                                                   "je veux parler à quelqu'un"]}
 

@@ -10,9 +10,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import fields as f
 from actions import messages
-from actions.flows import FLOWS
+from actions.flows import ASKED_SLOTS, EVERY_QUESTION, FLOWS
 from actions.guided_form import FAILURES_SLOT, MAX_FAILURES, find_correction
-from actions.intake import ASKED_SLOTS, ValidateIntakeForm, submission_key
+from actions.intake import INTAKE_SLOTS, ValidateIntakeForm, submission_key
+from bot.db.tables import Ticket
 from bot.facts import TicketKind
 from tests.conftest import NO_DOMAIN, run_async
 
@@ -127,19 +128,36 @@ def test_destruction_must_be_confirmed() -> None:
     ("Téléphone", None),  # a field's name alone is no correction
 ])
 def test_corrections_are_recognised(typed: str, found: tuple[str, str] | None) -> None:
-    assert find_correction(typed, "description") == found
+    assert find_correction(typed, "description", EVERY_QUESTION) == found
 
 
 def test_at_the_summary_a_correction_needs_no_marker() -> None:
-    assert find_correction("mon e-mail est anne@example.be", "confirmation") == (
+    assert find_correction("mon e-mail est anne@example.be", "confirmation", EVERY_QUESTION) == (
         "email", "anne@example.be")
+
+
+def test_only_the_running_flow_s_answers_can_be_corrected() -> None:
+    copy = FLOWS["copy"].fields({})
+    assert find_correction("en fait la date de fin est le 3 mars", "phone", copy) is None
+    assert find_correction("en fait le contrat est CT-9", "phone", copy) == (
+        "contract_number", "CT-9")
 
 
 def test_every_asked_slot_has_a_prompt_in_the_domain(domain: dict[str, Any]) -> None:
     for slot in ASKED_SLOTS:
         assert f"action_ask_{slot}" in domain["actions"]
+    for slot in INTAKE_SLOTS:
         assert domain["slots"][slot]["mappings"] == [{"type": "custom"}]
-    assert set(domain["forms"]["intake_form"]["required_slots"]) == set(ASKED_SLOTS)
+    assert domain["forms"]["intake_form"]["required_slots"] == list(ASKED_SLOTS)
+    assert {"consent_at", "signed_at", "flow", FAILURES_SLOT} <= set(INTAKE_SLOTS)
+
+
+def test_every_answer_is_filed_in_a_ticket_column() -> None:
+    columns = set(Ticket.__table__.columns.keys())
+    for question in EVERY_QUESTION:
+        assert {question.column, question.stamp} - {None} <= columns, question.slot
+    filed = {q.slot for q in EVERY_QUESTION if q.column or q.stamp}
+    assert set(ASKED_SLOTS) - filed == {"licence_type", "confirmation", "field_to_correct"}
 
 
 # --- the validation action ------------------------------------------------------------
@@ -261,10 +279,29 @@ def test_a_confirmed_flow_becomes_the_expected_ticket() -> None:
              "subject": "left over from another flow"}
     ticket = FLOWS["licence"].ticket(slots, "c1", "k1")
     assert ticket.kind is TicketKind.LICENCE_TERMINATION
-    assert ticket.requested_end_date == date(2027, 1, 31)
-    assert ticket.destruction_confirmed is True
+    assert ticket.category == "Résiliation de licence mensuelle"
+    assert (ticket.customer_name, ticket.email) == ("Anne Dupont", "anne@example.be")
     assert ticket.consent_at == datetime(2026, 11, 29, 10, tzinfo=timezone.utc)
-    assert ticket.subject is None and ticket.phone == "+32475123456"
+    assert ticket.details == {"contract_number": "LIC-2026-77",
+                              "requested_end_date": date(2027, 1, 31),
+                              "destruction_confirmed": True, "phone": "+32475123456"}
+
+
+def test_skipped_answers_are_filed_empty_and_the_signature_with_its_time() -> None:
+    slots = {"flow": "maintenance", "contract_number": "CT-4711", "end_date": "2026-12-31",
+             "reason": f.SKIPPED, "consent": f.YES, "consent_at": "2026-11-29T10:00:00+00:00",
+             "customer_name": "Anne Dupont", "email": "anne@example.be", "phone": f.SKIPPED,
+             "signature": "anne dupont", "signed_at": "2026-11-29T10:05:00+00:00",
+             "confirmation": f.CONFIRM}
+    ticket = FLOWS["maintenance"].ticket(slots, "c1", "k1")
+    assert ticket.category == "Résiliation de contrat de maintenance"
+    assert ticket.details == {"contract_number": "CT-4711",
+                              "requested_end_date": date(2026, 12, 31), "reason": None, "phone": None, "signature_name": "anne dupont",
+                              "signed_at": datetime(2026, 11, 29, 10, 5, tzinfo=timezone.utc)}
+    request = FLOWS["request"].ticket({**slots, "flow": "request", "request_category": "Autre",
+                                       "subject": "Objet", "description": "Texte",
+                                       "company": "ACME"}, "c1", "k2")
+    assert request.category == "Autre" and "request_category" not in request.details
 
 
 @pytest.mark.parametrize("typed, requested, found", [
@@ -275,4 +312,4 @@ def test_a_confirmed_flow_becomes_the_expected_ticket() -> None:
 ])
 def test_corrections_are_not_read_into_verdicts(typed: str, requested: str,
                                                 found: tuple[str, str] | None) -> None:
-    assert find_correction(typed, requested) == found
+    assert find_correction(typed, requested, EVERY_QUESTION) == found

@@ -36,7 +36,7 @@ def file_request(store: TicketStore, email: str = "anne.dupont@example.be") -> s
     return store.file(NewTicket(
         kind=TicketKind.REQUEST, category="Factures et paiements", customer_name="Anne Dupont",
         email=email, consent_at=datetime.now(timezone.utc), conversation_id="earlier",
-        idempotency_key=uuid.uuid4().hex, subject="Facture en double")).reference
+        idempotency_key=uuid.uuid4().hex, details={"subject": "Facture en double"})).reference
 
 
 def replies(assistant: Assistant, sender: str, text: str) -> list[str]:

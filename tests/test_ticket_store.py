@@ -49,9 +49,9 @@ def new_ticket(**changes) -> NewTicket:
     fields: dict[str, Any] = {
         "kind": TicketKind.MAINTENANCE_CANCELLATION, "category": "Contrats",
         "customer_name": "Anne Dupont", "email": "Anne.Dupont@example.be", "consent_at": NOW,
-        "conversation_id": "conv-1", "idempotency_key": "k1", "contract_number": "CT-123456",
-        "requested_end_date": date(2026, 12, 31), "signature_name": "Anne Dupont",
-        "signed_at": NOW, "phone": "+3223392345"}
+        "conversation_id": "conv-1", "idempotency_key": "k1",
+        "details": {"contract_number": "CT-123456", "requested_end_date": date(2026, 12, 31),
+                    "signature_name": "Anne Dupont", "signed_at": NOW, "phone": "+3223392345"}}
     fields.update(changes)
     return NewTicket(**fields)
 
@@ -120,6 +120,19 @@ def test_list_filters_by_status_kind_and_category(store: TicketStore) -> None:
     assert len(store.list(kind=TicketKind.MAINTENANCE_CANCELLATION)) == 1
     assert len(store.list(category="Factures et paiements")) == 1
     assert [t.id for t in store.list()] == sorted((t.id for t in store.list()), reverse=True)
+
+
+def test_the_console_shows_the_labelled_columns_that_are_set() -> None:
+    licence = Ticket(**new_ticket().details, customer_name="Anne Dupont",
+                     email="anne@example.be", consent_at=NOW, subject="",
+                     destruction_confirmed=True)
+    assert licence.labelled() == [
+        ("Numéro de contrat", "CT-123456"), ("Date de fin demandée", date(2026, 12, 31)),
+        ("Client", "Anne Dupont"), ("E-mail", "anne@example.be"), ("Téléphone", "+3223392345"),
+        ("Accord protection des données", NOW), ("Signature", "Anne Dupont"),
+        ("Destruction des copies confirmée", True)]
+    assert ("Destruction des copies confirmée", False) not in Ticket(
+        destruction_confirmed=False).labelled()
 
 
 def test_a_failed_filing_leaves_no_partial_record(store: TicketStore, engine: Engine) -> None:

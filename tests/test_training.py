@@ -20,9 +20,9 @@ from bot.training import input_files, inputs_hash
 # the pipeline and policies, the domain, the Rasa version, and the project's code that
 # `rasa train` loads (custom components, the importer and the answering rules they use).
 MODEL_INPUTS = (
-    "config.yml", "domain.yml", "requirements/rasa.txt",
+    "config.yml", "domain.yml", "domain.d/intake.yml", "requirements/rasa.txt",
     "bot/nlu/components.py", "bot/nlu/linear_ensemble.py", "bot/nlu/importer.py",
-    "bot/answering.py",
+    "bot/domain.py", "bot/answering.py",
 )
 # Project files that do not change the model: editing them must not cost a retraining.
 NOT_INPUTS = (

@@ -8,6 +8,9 @@ Outputs (all deterministic, committed, checked for staleness by the tests):
 * ``tests/data/faq_heldout.yml`` - held-out paraphrases the model never sees, in Rasa's
   NLU format, for ``make evaluate``.
 
+(The intake form's part of the domain is generated from the flows by ``actions/domain.py``,
+with the same helpers.)
+
 The held-out split is a fixed hash of (entry id, normalised sentence): the same sentence
 always lands on the same side, whoever builds and whenever.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -35,7 +39,7 @@ class BuildPaths:
     heldout: Path
 
     @classmethod
-    def for_project(cls, root: Path) -> "BuildPaths":
+    def for_project(cls, root: Path) -> BuildPaths:
         return cls(
             corpus=root / "faq_corpus",
             nlu=root / "data" / "faq" / "nlu.yml",
@@ -64,7 +68,7 @@ def is_held_out(entry_id: str, sentence: str) -> bool:
 
 def split_entry(entry: FaqEntry) -> tuple[list[str], list[str]]:
     """Training and held-out sentences of one entry; the canonical question always trains."""
-    train, heldout, seen = [entry.question], [], {normalise(entry.question)}
+    train, heldout, seen = [entry.question], list[str](), {normalise(entry.question)}
     for sentence in entry.paraphrases:
         key = normalise(sentence)
         if key in seen:
@@ -86,7 +90,7 @@ def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
 _LiteralDumper.add_representer(str, _represent_str)
 
 
-def _dump(document: dict) -> str:
+def _dump(document: dict[str, Any]) -> str:
     return HEADER + yaml.dump(
         document, Dumper=_LiteralDumper, allow_unicode=True, sort_keys=False, width=100
     )
@@ -96,7 +100,7 @@ def _examples_block(sentences: list[str]) -> str:
     return "".join(f"- {sentence}\n" for sentence in sentences)
 
 
-def _nlu_document(entries: list[FaqEntry], heldout: bool) -> dict:
+def _nlu_document(entries: list[FaqEntry], heldout: bool) -> dict[str, Any]:
     items = []
     for entry in entries:
         train, held = split_entry(entry)
@@ -106,7 +110,7 @@ def _nlu_document(entries: list[FaqEntry], heldout: bool) -> dict:
     return {"version": "3.1", "nlu": items}
 
 
-def _responses_document(entries: list[FaqEntry]) -> dict:
+def _responses_document(entries: list[FaqEntry]) -> dict[str, Any]:
     # Rasa needs a response per retrieval key; the text customers get is read from the
     # corpus at answer time (actions/answer_faq.py), so editing an answer needs no new model.
     responses = {entry.response_name: [{"text": f"faq_corpus/{entry.id}.yml"}]
@@ -123,24 +127,33 @@ def render(entries: list[FaqEntry]) -> dict[str, str]:
     }
 
 
+def generated_files(paths: BuildPaths) -> dict[Path, str]:
+    """Every generated file and the content the corpus produces now."""
+    rendered = render(load_corpus(paths.corpus))
+    return {paths.nlu: rendered["nlu"], paths.responses: rendered["responses"],
+            paths.heldout: rendered["heldout"]}
+
+
 def stale_files(paths: BuildPaths) -> list[Path]:
     """Generated files whose content differs from what the corpus produces now."""
-    rendered = render(load_corpus(paths.corpus))
-    return [
-        path
-        for role, path in (("nlu", paths.nlu), ("responses", paths.responses), ("heldout", paths.heldout))
-        if not path.exists() or path.read_text(encoding="utf-8") != rendered[role]
-    ]
+    return stale(generated_files(paths))
 
 
 def build(paths: BuildPaths) -> list[Path]:
     """Write the generated files; return the ones that changed."""
-    rendered = render(load_corpus(paths.corpus))
-    changed = []
-    for role, path in (("nlu", paths.nlu), ("responses", paths.responses), ("heldout", paths.heldout)):
-        if path.exists() and path.read_text(encoding="utf-8") == rendered[role]:
-            continue
+    return write_changed(generated_files(paths))
+
+
+def stale(files: dict[Path, str]) -> list[Path]:
+    """The files whose content on disk is not the given text (missing ones included)."""
+    return [path for path, text in files.items()
+            if not path.exists() or path.read_text(encoding="utf-8") != text]
+
+
+def write_changed(files: dict[Path, str]) -> list[Path]:
+    """Write the files whose content changed; return them."""
+    changed = stale(files)
+    for path in changed:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(rendered[role], encoding="utf-8")
-        changed.append(path)
+        path.write_text(files[path], encoding="utf-8")
     return changed

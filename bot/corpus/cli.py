@@ -128,7 +128,7 @@ def cmd_merge_review(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``corpus …`` on the main parser."""
     corpus = commands.add_parser("corpus", help="the maintainer's workflow (see README)")
     sub = corpus.add_subparsers(dest="corpus_command", required=True)

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import argparse
 
+from bot.db.tables import Ticket, TicketStatus
+from bot.db.tables.tickets import is_set
+from bot.facts import TicketKind
 from bot.settings import load_settings
 from bot.tickets import open_store
-from bot.db.tables import Ticket, TicketStatus
-from bot.facts import TicketKind
+
+TECHNICAL_COLUMNS = {"id", "idempotency_key"}  # not shown
 
 
 def _row(ticket: Ticket) -> str:
@@ -30,16 +33,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     """Show one ticket with its history."""
     ticket = open_store(load_settings()).get(args.reference)
-    fields = ("reference", "kind", "category", "status", "subject", "description",
-              "contract_number", "requested_end_date", "reason", "customer_name", "company",
-              "email", "phone", "consent_at", "signature_name", "signed_at", "conversation_id",
-              "created_at", "updated_at")
-    if ticket.kind is TicketKind.LICENCE_TERMINATION:
-        fields += ("destruction_confirmed",)
-    for name in fields:
-        value = getattr(ticket, name)
-        if value is not None:
-            print(f"{name:>18}: {getattr(value, 'value', value)}")
+    for column in Ticket.__table__.columns:
+        value = getattr(ticket, column.key)
+        if column.key not in TECHNICAL_COLUMNS and is_set(value):
+            print(f"{column.key:>18}: {getattr(value, 'value', value)}")
     print("           history:")
     for event in ticket.history:
         print(f"    {event.at:%Y-%m-%d %H:%M:%S} {event.status.value:<21} {event.actor}"
@@ -55,7 +52,7 @@ def cmd_set_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``tickets list|show|set-status`` on the main parser."""
     tickets = commands.add_parser("tickets", help="operators' view of the ticket store")
     sub = tickets.add_subparsers(dest="tickets_command", required=True)

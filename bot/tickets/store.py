@@ -6,8 +6,10 @@ blocking; async callers (the action server) run them with ``asyncio.to_thread``.
 from __future__ import annotations
 
 import builtins
-from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +28,11 @@ class TicketNotFound(LookupError):
 
 @dataclass(frozen=True)
 class NewTicket:
-    """What a flow collected, ready to be filed (validated by the actions beforehand)."""
+    """What a flow collected, ready to be filed (validated by the actions beforehand).
+
+    Every ticket has the fields below; ``details`` holds the other columns of
+    :class:`~bot.db.tables.Ticket` that the flow's questions filled (subject, phone…), by name.
+    """
 
     kind: TicketKind
     category: str
@@ -35,16 +41,7 @@ class NewTicket:
     consent_at: datetime
     conversation_id: str
     idempotency_key: str
-    subject: str | None = None
-    description: str | None = None
-    contract_number: str | None = None
-    requested_end_date: date | None = None
-    reason: str | None = None
-    company: str | None = None
-    phone: str | None = None
-    signature_name: str | None = None
-    signed_at: datetime | None = None
-    destruction_confirmed: bool = False
+    details: Mapping[str, Any] = field(default_factory=dict)
 
 
 class TicketStore:
@@ -70,7 +67,9 @@ class TicketStore:
             try:
                 with session.begin():
                     now = self._clock.now()
-                    ticket = Ticket(**asdict(new), reference=f"pending-{new.idempotency_key[:12]}",
+                    columns = asdict(new)
+                    columns.update(columns.pop("details"))
+                    ticket = Ticket(**columns, reference=f"pending-{new.idempotency_key[:12]}",
                                     status=TicketStatus.RECEIVED, created_at=now, updated_at=now)
                     session.add(ticket)
                     session.flush()  # assigns the id the reference is made of

@@ -9,8 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-HIDDEN_SLOTS = {"requested_slot", "failed_attempts", "consent_at", "signed_at",
-                "session_started_metadata", "flow", "field_to_correct", "confirmation"}
+from bot.domain import asked_slots, load_domain
+from bot.settings import PROJECT_ROOT
+
+# What agents see of the slots: the customer's answers, i.e. the slots a form of the domain
+# asks for; bookkeeping slots (times, counters, the current flow) are never asked.
+ANSWER_SLOTS = frozenset(asked_slots(load_domain(PROJECT_ROOT)))
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ def summary(tracker: dict[str, Any]) -> dict[str, Any]:
     topics = list(dict.fromkeys(i for i in intents if i not in {"greet", "thank", "nlu_fallback"}))
     answered = [line.answer for line in transcript if line.who == "bot" and line.answer]
     slots = {name: value for name, value in (tracker.get("slots") or {}).items()
-             if value not in (None, "", []) and name not in HIDDEN_SLOTS}
+             if value not in (None, "", []) and name in ANSWER_SLOTS}
     last = [line.text for line in transcript if line.who == "customer"][-3:]
     return {"topics": topics, "answered": list(dict.fromkeys(answered)), "slots": slots,
             "last_messages": last}

@@ -6,7 +6,6 @@ import asyncio
 from aiohttp import web
 
 from bot.db.tables import TicketStatus
-from bot.facts import TicketKind
 from bot.tickets.store import TicketNotFound
 from bot.web.console.rendering import STATUS_LABELS, render
 from bot.web.console.state import SESSION, TICKETS
@@ -34,7 +33,7 @@ async def ticket_page(request: web.Request) -> web.Response:
         ticket = await asyncio.to_thread(request.app[TICKETS].get, request.match_info["reference"])
     except TicketNotFound:
         raise web.HTTPNotFound(text="no such ticket") from None
-    return render("ticket.html", session=request[SESSION], ticket=ticket, kinds=TicketKind)
+    return render("ticket.html", session=request[SESSION], ticket=ticket)
 
 
 @routes.post("/tickets/{reference}/status")
