@@ -108,7 +108,7 @@ def cmd_accept(args: argparse.Namespace) -> int:
     """Make the current report the baseline that later evaluations must not fall below."""
     from bot.corpus.quality import accept
 
-    report = accept(Path(args.report), Path(args.baseline))
+    report = accept(Path(args.report), Path(args.baseline), load_settings().clock.now())
     print(f"baseline: {report['model']} (macro F1 {report['macro_f1']:.3f}) in {args.baseline}")
     return 0
 

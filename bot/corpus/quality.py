@@ -11,7 +11,7 @@ import json
 import shutil
 import subprocess
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -105,13 +105,13 @@ def write(report: dict[str, Any], out: Path) -> None:
     (out / "evaluation.md").write_text(markdown + markdown_sections(report), encoding="utf-8")
 
 
-def accept(report_dir: Path, baseline_dir: Path) -> dict[str, Any]:
-    """Make the current report the baseline (kept with the model it measured)."""
+def accept(report_dir: Path, baseline_dir: Path, now: datetime) -> dict[str, Any]:
+    """Make the current report the baseline (kept with the model it measured), at ``now``."""
     source = report_dir / "evaluation.json"
     if not source.exists():
         raise CorpusError(f"no report in {report_dir}: run `python -m bot corpus evaluate` first")
     report: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
-    report["accepted_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    report["accepted_at"] = now.isoformat(timespec="seconds")
     baseline_dir.mkdir(parents=True, exist_ok=True)
     (baseline_dir / "evaluation.json").write_text(
         json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
