@@ -1,7 +1,11 @@
 """The ticket store on SQLite and on a real PostgreSQL server."""
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -9,14 +13,16 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.db import make_engine
 from bot.db.base import Base
-from bot.db.migrate import downgrade, upgrade
+from bot.db.migrate import alembic_config, downgrade, upgrade
 from bot.db.tables import Ticket, TicketEvent, TicketStatus
 from bot.facts import TicketKind
+from bot.settings import PROJECT_ROOT
 from bot.tickets.store import NewTicket, TicketNotFound, TicketStore
 from tests.databases import postgres_database
 
@@ -141,3 +147,44 @@ def test_a_failed_filing_leaves_no_partial_record(store: TicketStore, engine: En
     with engine.connect() as connection:
         assert connection.execute(select(Ticket.id)).all() == []
         assert connection.execute(select(TicketEvent.id)).all() == []
+
+
+def test_a_confirmation_that_loses_the_race_returns_the_winners_ticket(
+        store: TicketStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two identical confirmations: the second checked before the first committed, so its
+    insert breaks the unique submission key; it returns the first one's ticket."""
+    winner = store.file(new_ticket())
+    checks = iter([None])  # the loser's early check saw nothing yet; its later one sees it
+    real_find = store._find_submission
+    monkeypatch.setattr(store, "_find_submission",
+                        lambda *key: next(checks, None) or real_find(*key))
+    assert store.file(new_ticket()).reference == winner.reference
+    assert len(store.list()) == 1 and len(store.get(winner.reference).history) == 1
+
+
+def test_identical_confirmations_racing_in_threads_file_one_ticket(store: TicketStore) -> None:
+    barrier = threading.Barrier(6)
+
+    def confirm(_: int) -> str:
+        barrier.wait()
+        return store.file(new_ticket()).reference
+
+    with ThreadPoolExecutor(6) as pool:
+        references = set(pool.map(confirm, range(6)))
+    assert len(references) == 1 and len(store.list()) == 1
+
+
+def test_processes_starting_together_on_an_empty_database_migrate_it_once(
+        database_url: str) -> None:
+    """Gateway, action server and CLI may all start on a new database at once."""
+    script = "import sys; from bot.db.migrate import upgrade; upgrade(sys.argv[1])"
+    starts = [subprocess.Popen([sys.executable, "-c", script, database_url],
+                               cwd=PROJECT_ROOT, stderr=subprocess.PIPE, text=True)
+              for _ in range(3)]
+    failures = [p.stderr.read()[-2000:] for p in starts if p.wait(timeout=120) != 0 and p.stderr]
+    assert failures == []
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == \
+            ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
+    engine.dispose()
