@@ -7,6 +7,9 @@ This class reads the answer to the question that was asked, whatever the wording
 - otherwise a recognised digression (an FAQ question, "annuler", a request for a person…)
   is left to the rules: returning no slot makes Rasa reject the form for this turn, the
   rules answer, and the form asks its question again;
+- a free-text answer (subject, description, reason) is an answer whatever its wording or
+  punctuation ("… pouvez-vous me la renvoyer ?"): only a short and sure command ("annuler",
+  "aide", "un conseiller svp") interrupts it;
 - otherwise the customer is told why the answer is refused; after ``MAX_FAILURES`` refusals
   in a row the assistant offers a person or to give up (financial-demo's escalation pattern);
 - "en fait mon e-mail est …" corrects an earlier answer at any step.
@@ -41,7 +44,8 @@ MAX_FAILURES = 3
 DIGRESSIONS = {"faq", "stop", "help", "bot_challenge", "talk_to_human", "submit_request",
                "cancel_maintenance", "cancel_licence", "request_contract_copy"}
 # A free-text answer (subject, description, reason) is only taken as a digression when it
-# is short and sure ("annuler", "aide", "un humain svp") or an FAQ question asked as one.
+# is a short and sure command ("annuler", "aide", "un humain svp"). Customers phrase their
+# requests as questions: an FAQ question there is the answer asked for.
 FREE_TEXT_DIGRESSIONS = {"stop", "help", "bot_challenge", "talk_to_human"}
 SHORT_DIGRESSION_WORDS = 4
 SURE_DIGRESSION = 0.8
@@ -95,8 +99,6 @@ def is_digression(message: Mapping[str, Any], question: Field) -> bool:
     if not question.free_text:
         return True
     text = (message.get("text") or "").strip()
-    if name == "faq":
-        return text.endswith("?")
     return (name in FREE_TEXT_DIGRESSIONS and confidence >= SURE_DIGRESSION
             and len(text.split()) <= SHORT_DIGRESSION_WORDS)
 

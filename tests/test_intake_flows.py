@@ -200,6 +200,25 @@ def test_a_long_description_is_not_mistaken_for_a_digression() -> None:
     assert slots["description"] == text
 
 
+@pytest.mark.parametrize("text", [
+    "Je ne retrouve pas la facture de mars, pouvez-vous me la renvoyer ?",
+    "Comment obtenir un duplicata de facture ?",
+])
+def test_a_question_shaped_free_text_answer_is_an_answer(text: str) -> None:
+    known = {"flow": "request", "request_category": "Autre", "subject": "Facture"}
+    slots, sent = validate(form_turn(known, "description", text, "faq", 0.98))
+    assert slots["description"] == text and slots["requested_slot"] == "consent"
+    assert sent == []
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("annuler", "stop"), ("aide", "help"), ("un conseiller svp", "talk_to_human"),
+])
+def test_a_short_sure_command_still_interrupts_a_free_text_answer(text: str, intent: str) -> None:
+    known = {"flow": "maintenance", "contract_number": "CT-4711", "end_date": "2026-12-31"}
+    assert validate(form_turn(known, "reason", text, intent, 1.0)) == ({}, [])
+
+
 def test_repeated_bad_answers_escalate_to_a_person() -> None:
     failures = 0
     for _ in range(MAX_FAILURES):
