@@ -141,6 +141,46 @@ def test_a_question_shaped_reason_is_filed_as_typed(assistant: Assistant,
     assert ticket.reason == reason
 
 
+def test_a_contract_number_given_when_starting_a_notice_is_not_asked_again(
+        assistant: Assistant, store: TicketStore) -> None:
+    chat = Chat(assistant)
+    reply = chat("je veux résilier mon contrat de maintenance CT-2024-0815")
+    assert FLOWS["maintenance"].intro in reply
+    assert f.MAINTENANCE_END_DATE.question(today()) in reply
+    assert f.CONTRACT_NUMBER.question(today()) not in reply
+    chat("le 3 mars")
+    chat("Passer")
+    chat("oui")
+    chat("Anne Dupont")
+    chat("anne.dupont@example.be")
+    chat("Passer")
+    assert "• Numéro de contrat : CT-2024-0815" in chat("Anne Dupont")
+    chat("Confirmer")
+    [ticket] = chat.tickets(store)
+    assert ticket.contract_number == "CT-2024-0815"
+    # A year is not a contract number: the question is asked.
+    other = Chat(assistant)
+    assert f.CONTRACT_NUMBER.question(today()) in other(
+        "je veux résilier mon contrat de maintenance signé en 2024")
+
+
+def test_an_email_given_when_asking_for_a_copy_is_not_asked_again(
+        assistant: Assistant, store: TicketStore) -> None:
+    chat = Chat(assistant)
+    chat("je voudrais une copie de mon contrat CT-2024-0815, mon e-mail est "
+         "anne.dupont@example.be")
+    chat("J'accepte")
+    chat("Anne Dupont")
+    reply = chat("Brasserie Dupont SRL")
+    assert f.PHONE.question(today()) in reply and f.EMAIL.question(today()) not in reply
+    summary = chat("Passer")
+    assert "• Numéro de contrat : CT-2024-0815" in summary
+    assert "• E-mail : anne.dupont@example.be" in summary
+    chat("Confirmer")
+    [ticket] = chat.tickets(store)
+    assert (ticket.contract_number, ticket.email) == ("CT-2024-0815", "anne.dupont@example.be")
+
+
 def test_a_maintenance_cancellation_notice_is_signed_and_restates_the_rule(
         assistant: Assistant, store: TicketStore) -> None:
     chat = Chat(assistant)
