@@ -20,6 +20,7 @@ from bot.validation import (
     clean_text,
     display_phone,
     earliest_licence_end,
+    find_contract_number,
     find_email,
     fold,
     format_date_fr,
@@ -71,6 +72,9 @@ class Field:
     filed_as: Callable[[str], Any] = field(default=lambda value: value)  # answer -> column value
     stamp: str | None = None       # slot and ticket column keeping when it was answered
     correction_words: str = ""     # regex: how customers name it ("en fait mon e-mail est …")
+    # How to pick its answer out of the message that starts the flow ("je veux résilier mon
+    # contrat CT-2024-0815"), only where it is unmistakable; None: it is always asked.
+    spot: Callable[[str], str | None] | None = None
 
     def question(self, today: date) -> str:
         return self.prompt(today) if callable(self.prompt) else self.prompt
@@ -296,18 +300,20 @@ REQUEST_CONTRACT_NUMBER = Field(
     "Quel est le numéro du contrat concerné ? S'il n'y en a pas, cliquez sur « Je n'en ai pas ».",
     f"Je ne reconnais pas ce numéro de contrat {NUMBER_FORMAT}.",
     optional(_contract_number, NO_CONTRACT), extra_buttons=_skip_button(NO_CONTRACT),
-    column="contract_number", correction_words=CONTRACT_WORDS)
+    column="contract_number", correction_words=CONTRACT_WORDS, spot=find_contract_number)
 CONTRACT_NUMBER = Field(
     "contract_number", "Numéro de contrat", "Quel est le numéro de votre contrat ?",
     f"Je ne reconnais pas ce numéro de contrat {NUMBER_FORMAT}. Vous le trouverez en haut de "
     "votre contrat ou de vos factures.",
-    _contract_number, column="contract_number", correction_words=CONTRACT_WORDS)
+    _contract_number, column="contract_number", correction_words=CONTRACT_WORDS,
+    spot=find_contract_number)
 LICENCE_NUMBER = Field(
     "contract_number", "Numéro de licence ou de contrat",
     "Quel est le numéro de la licence ou du contrat à résilier ?",
     f"Je ne reconnais pas ce numéro {NUMBER_FORMAT}. Il figure sur votre contrat de licence "
     "et sur vos factures.",
-    _contract_number, column="contract_number", correction_words=CONTRACT_WORDS)
+    _contract_number, column="contract_number", correction_words=CONTRACT_WORDS,
+    spot=find_contract_number)
 LICENCE_TYPE = Field(
     "licence_type", "Type de licence", "De quel type de licence s'agit-il ?",
     "Choisissez le type de licence parmi ceux proposés. En cas de doute, le Service Clientèle "
@@ -365,7 +371,7 @@ COMPANY = Field(
 EMAIL = Field(
     "email", "E-mail", "À quelle adresse e-mail pouvons-nous vous répondre ?",
     "Cette adresse e-mail ne semble pas valide (exemple : prenom.nom@entreprise.be).", _email,
-    column="email",
+    column="email", spot=find_email,
     correction_words=r"(?:adresse\s+)?e-?mail|adresse(?:\s+[ée]lectronique)?|mail|courriel")
 PHONE = Field(
     "phone", "Téléphone",

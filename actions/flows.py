@@ -41,6 +41,12 @@ class Flow:
             asked.insert(len(asked) - 1, f.field_to_correct(self.correctable(slots)))
         return asked
 
+    def possible_fields(self, slots: Slots) -> list[Field]:
+        """Every question it may still ask, whatever the answers to come (a contract number
+        given when starting a request is kept for the categories that ask for it)."""
+        given = {slot: value for slot, value in slots.items() if value is not None}
+        return self.fields({**_EVERY_BRANCH, **given})
+
     def correctable(self, slots: Slots) -> list[Field]:
         """What "Corriger" offers: the answers given so far (consent and signature aside)."""
         fixed = {"consent", "signature", "confirmation", "field_to_correct", "licence_type"}

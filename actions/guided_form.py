@@ -3,16 +3,22 @@
 Rasa calls a form's validation action after each customer message while the form is active.
 This class reads the answer to the question that was asked, whatever the wording:
 
+- the message that starts the form may already hold answers ("je veux résilier mon contrat
+  CT-2024-0815"): each question that says how to pick its answer out of a sentence
+  (``Field.spot``) is filled from it, and not asked;
 - an answer the question's parser accepts fills the slot (button or typed text);
 - otherwise a recognised digression (an FAQ question, "annuler", a request for a person…)
   is left to the rules: returning no slot makes Rasa reject the form for this turn, the
   rules answer, and the form asks its question again;
+- a free-text answer (subject, description, reason) is an answer whatever its wording or
+  punctuation ("… pouvez-vous me la renvoyer ?"): only a short and sure command ("annuler",
+  "aide", "un conseiller svp") interrupts it;
 - otherwise the customer is told why the answer is refused; after ``MAX_FAILURES`` refusals
   in a row the assistant offers a person or to give up (financial-demo's escalation pattern);
 - "en fait mon e-mail est …" corrects an earlier answer at any step.
 
-Subclasses say which questions are asked (``fields``) and may add cross-field checks
-(``after_answer``).
+Subclasses say which questions are asked (``fields``), which intents start the form
+(``opening_intents``), and may add cross-field checks (``after_answer``).
 """
 from __future__ import annotations
 
@@ -32,6 +38,7 @@ from rasa_sdk.types import DomainDict
 from actions import messages
 from actions.fields import Field, Invalid
 from bot.settings import load_settings
+from bot.validation import looks_like_command
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +48,8 @@ MAX_FAILURES = 3
 DIGRESSIONS = {"faq", "stop", "help", "bot_challenge", "talk_to_human", "submit_request",
                "cancel_maintenance", "cancel_licence", "request_contract_copy"}
 # A free-text answer (subject, description, reason) is only taken as a digression when it
-# is short and sure ("annuler", "aide", "un humain svp") or an FAQ question asked as one.
+# is a short and sure command ("annuler", "aide", "un humain svp"). Customers phrase their
+# requests as questions: an FAQ question there is the answer asked for.
 FREE_TEXT_DIGRESSIONS = {"stop", "help", "bot_challenge", "talk_to_human"}
 SHORT_DIGRESSION_WORDS = 4
 SURE_DIGRESSION = 0.8
@@ -95,8 +103,6 @@ def is_digression(message: Mapping[str, Any], question: Field) -> bool:
     if not question.free_text:
         return True
     text = (message.get("text") or "").strip()
-    if name == "faq":
-        return text.endswith("?")
     return (name in FREE_TEXT_DIGRESSIONS and confidence >= SURE_DIGRESSION
             and len(text.split()) <= SHORT_DIGRESSION_WORDS)
 
@@ -128,6 +134,14 @@ class GuidedFormValidation(FormValidationAction, ABC):
     def fields(self, slots: Mapping[str, Any]) -> list[Field]:
         """The questions of the flow, in order, given what is known so far."""
 
+    @abstractmethod
+    def opening_intents(self, slots: Mapping[str, Any]) -> set[str]:
+        """The intents whose message starts the form (its answers are picked out of it)."""
+
+    def possible_fields(self, slots: Mapping[str, Any]) -> list[Field]:
+        """Every question the form may still ask, whatever the answers to come."""
+        return self.fields(slots)
+
     def after_answer(self, question: Field, value: str, slots: Mapping[str, Any],
                      dispatcher: CollectingDispatcher) -> dict[str, Any]:
         """Extra slot updates once ``question`` got ``value``; raise Invalid to refuse it."""
@@ -138,13 +152,17 @@ class GuidedFormValidation(FormValidationAction, ABC):
         slots: dict[str, Any] = dict(tracker.slots)
         updates: dict[str, Any] = {}
         requested = tracker.get_slot("requested_slot")
+        message = tracker.latest_message
         if requested and answers_the_question(tracker):
             question = next((q for q in self.fields(slots) if q.slot == requested), None)
             if question is not None:
-                read = self.read(question, tracker.latest_message, slots, dispatcher)
+                read = self.read(question, message, slots, dispatcher)
                 if read is None:
                     return []  # a digression: Rasa rejects the form and the rules answer
                 updates.update(read)
+        elif (message.get("intent") or {}).get("name") in self.opening_intents(slots):
+            # The message that starts the form (or replaces the running flow by this one).
+            updates.update(self.spot(message.get("text") or "", slots, dispatcher))
         slots.update(updates)
         missing = next((q.slot for q in self.fields(slots) if slots.get(q.slot) is None), None)
         return [SlotSet(k, v) for k, v in updates.items()] + [SlotSet("requested_slot", missing)]
@@ -173,6 +191,31 @@ class GuidedFormValidation(FormValidationAction, ABC):
         except Invalid as refused:
             error = str(refused)
         return self.refuse(error, slots, dispatcher)
+
+    def spot(self, text: str, slots: Mapping[str, Any],
+             dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        """Slot updates for the answers the opening message already holds.
+
+        Only questions that say how to pick their answer out of a sentence (``Field.spot``),
+        not answered yet; the answer is then read as if typed alone, and silently left to be
+        asked when refused. A typed ``/intent{…}`` command gives nothing.
+        """
+        if looks_like_command(text):
+            return {}
+        found: dict[str, Any] = {}
+        for question in self.possible_fields(slots):
+            if question.spot is None or {**slots, **found}.get(question.slot) is not None:
+                continue
+            candidate = question.spot(text)
+            try:
+                value = question.parse(candidate, today()) if candidate else None
+                if value is None:
+                    continue
+                extra = self.after_answer(question, value, {**slots, **found}, dispatcher)
+            except Invalid:
+                continue
+            found.update({question.slot: value, **extra})
+        return found
 
     def correct(self, slot: str, text: str, slots: Mapping[str, Any],
                 dispatcher: CollectingDispatcher) -> dict[str, Any] | None:

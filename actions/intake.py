@@ -51,6 +51,14 @@ class ValidateIntakeForm(GuidedFormValidation):
         flow = current_flow(slots)
         return flow.fields(slots) if flow else []
 
+    def opening_intents(self, slots: Mapping[str, Any]) -> set[str]:
+        flow = current_flow(slots)
+        return {flow.intent} if flow else set()
+
+    def possible_fields(self, slots: Mapping[str, Any]) -> list[Field]:
+        flow = current_flow(slots)
+        return flow.possible_fields(slots) if flow else []
+
     def after_answer(self, question: Field, value: str, slots: Mapping[str, Any],
                      dispatcher: CollectingDispatcher) -> dict[str, Any]:
         if question.slot == "signature" and not same_name(value, slots.get("customer_name") or ""):

@@ -25,7 +25,7 @@ FLOW_SLOTS = ("request_reference", "lookup_email", FAILURES_SLOT)
 
 QUESTIONS = [
     Field("request_reference", "Référence", messages.ASK_REFERENCE, messages.BAD_REFERENCE,
-          lambda text, today: find_reference(text)),
+          lambda text, today: find_reference(text), spot=find_reference),
     replace(EMAIL, slot="lookup_email", prompt=messages.ASK_LOOKUP_EMAIL,
             error=messages.BAD_EMAIL),
 ]
@@ -39,6 +39,9 @@ class ValidateStatusLookupForm(GuidedFormValidation):
 
     def fields(self, slots: Mapping[str, Any]) -> list[Field]:
         return QUESTIONS
+
+    def opening_intents(self, slots: Mapping[str, Any]) -> set[str]:
+        return {"check_request_status"}
 
 
 class ActionReportStatus(Action):

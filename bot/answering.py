@@ -6,12 +6,16 @@ so that what is measured is what customers get.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.text import fold_accents
+
 FAQ_INTENT = "faq"
 FALLBACK_INTENT = "nlu_fallback"
+HUMAN_INTENT = "talk_to_human"
 
 # A candidate needs at least this joint confidence to be offered as a "did you mean" button.
 CANDIDATE_THRESHOLD = 0.05
@@ -102,3 +106,36 @@ def predicted_answer(parse: Mapping[str, Any]) -> str | None:
     if intent != FAQ_INTENT:
         return None
     return selected_answer(parse)[0]
+
+
+# --- an explicit request for a person -------------------------------------------------
+# "Je voudrais parler à un conseiller, j'ai un souci avec ma facture": the topic words can
+# outweigh the request in the classifiers, yet the person is what is asked for (the topic
+# goes to the agent's summary). Matched on accent-free lower case.
+_SOMEONE = (r"(?:(?:un|une|le|la|l'|des|vos|votre)\s*)?(?:(?:vrai|vraie|vrais|vraies)\s+)?"
+            r"(?:conseill(?:er|ere)s?|humains?|agents?|operat(?:eur|rice)s?|"
+            r"collaborat(?:eur|rice)s?|interlocut(?:eur|rice)s?|responsables?|quelqu'?un|qqn|"
+            r"personnes?(?!\s+(?:de contact|morale|concernee|a contacter)))\b")
+_PERSON_REQUEST = re.compile(
+    # "(je voudrais) parler à un conseiller", "discuter avec quelqu'un"
+    rf"\b(?:parler|discuter)\s+(?:a|avec)\s+{_SOMEONE}"
+    # "passez-moi un humain", "mettez-moi en contact avec un agent", "transférez-moi à …"
+    rf"|\b(?:passez|passe|mettez|mets|transferez|transfere|redirigez)[- ]moi\b[^.?!]{{0,30}}?{_SOMEONE}"
+    rf"|\bmettre en (?:relation|contact) avec {_SOMEONE}"
+    # "un conseiller svp", "un humain s'il vous plaît", "je veux un vrai conseiller"
+    r"|^(?:bonjour|allo|svp)?[ ,!]*(?:(?:je|j')\s*(?:veux|voudrais|souhaite|aimerais|demande)\s+)?"
+    r"(?:(?:un|une)\s+)?(?:(?:vrai|vraie)\s+)?(?:conseill(?:er|ere)|humain|agent humain|operat(?:eur|rice)"
+    r"|personne (?:reelle|humaine|physique)|interlocuteur humain)"
+    r"(?:\s*(?:svp|stp|s'il vous plait|s'il te plait|merci|please))?[ .!]*$")
+# Not a request: asking how to reach the service (its number, its hours: the FAQ answers
+# it), or not wanting a person.
+_NOT_A_PERSON_REQUEST = re.compile(
+    r"\b(?:quel(?:le)?s?\s+(?:numero|heures?|horaires?)|numero de telephone|telephone|"
+    r"telephoner|appeler|horaires?|heures? d'ouverture|quand|disponibles?|joignables?)\b"
+    r"|\b(?:pas|plus|jamais|sans)\s+(?:\S+\s+){0,2}?(?:parler|discuter)\b")
+
+
+def asks_for_a_person(text: str) -> bool:
+    """Whether ``text`` explicitly asks to talk to a person, whatever else it says."""
+    folded = re.sub(r"\s+", " ", fold_accents(text.replace("’", "'"))).strip()
+    return bool(_PERSON_REQUEST.search(folded)) and not _NOT_A_PERSON_REQUEST.search(folded)

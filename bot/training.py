@@ -18,7 +18,7 @@ INPUT_GLOBS = (
     "config.yml", "domain.yml", "domain.d/*.yml", "data/**/*.yml", "requirements/rasa.txt",
     # code the model loads: the custom NLU components, the importer and their rules
     "bot/nlu/components.py", "bot/nlu/linear_ensemble.py", "bot/nlu/importer.py", "bot/domain.py",
-    "bot/answering.py",
+    "bot/answering.py", "bot/text.py",
 )
 
 

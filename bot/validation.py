@@ -15,7 +15,7 @@ import dateparser
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from bot.facts import LICENCE_NOTICE_DAYS
+from bot.facts import LICENCE_NOTICE_DAYS, REFERENCE
 from bot.text import fold_accents
 
 MAX_TEXT_LENGTH = 2000
@@ -87,6 +87,41 @@ def normalise_contract_number(text: str | None) -> str | None:
     if not CONTRACT_NUMBER.match(candidate) or not any(c.isdigit() for c in candidate):
         return None
     return candidate
+
+
+# What may precede a contract or licence number in a sentence: "n°", "numéro (de contrat)",
+# "contrat", "licence" (then a colon at most).
+_NUMBER_CUE = re.compile(r"(?:\bn°|\bno\.|\bnum[ée]ro(?:\s+de\s+(?:contrat|licence))?|\bcontrat"
+                         r"|\blicence)\s*[:#]?\s*$", re.IGNORECASE)
+_WORD = re.compile(r"[^\s,;!?()«»\"'’]+")
+# Accepted by normalise_contract_number, yet something else in a sentence.
+_NOT_A_CONTRACT_NUMBER = re.compile(
+    r"(?:19|20)\d\d"                           # a year: "signé en 2024"
+    r"|\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?"    # a date: "au 31/12/2026"
+    r"|\d{1,2}H\d{0,2}"                         # a time: "à 10h30"
+    r"|\d+(?:ER|RE|E|EME|IEME|ND|NDE)")          # an ordinal: "mon 2e contrat"
+
+
+def find_contract_number(text: str | None) -> str | None:
+    """A contract or licence number mentioned in a sentence, only when it is unmistakable.
+
+    For the values a customer gives with the message that starts a flow ("je veux résilier
+    mon contrat CT-2024-0815"): a word ``normalise_contract_number`` accepts that mixes letters
+    and digits, or that follows "n°", "numéro", "contrat" or "licence"; never a year, a date,
+    a time, an ordinal, a request's reference, nor digits followed by more digits (a phone
+    number). Unlike the answer to "what is your contract number?", nothing is guessed.
+    """
+    text = text or ""
+    for word in _WORD.finditer(text):
+        number = normalise_contract_number(word[0].rstrip("."))
+        if (number is None or _NOT_A_CONTRACT_NUMBER.fullmatch(number)
+                or REFERENCE.fullmatch(number) or re.match(r"\s+\d", text[word.end():])):
+            continue
+        mixed = any(c.isalpha() for c in number) and any(c.isdigit() for c in number)
+        cued = bool(_NUMBER_CUE.search(text[:word.start()])) or word[0].upper().startswith("N°")
+        if mixed or cued:
+            return number
+    return None
 
 
 def _end_of_month(day: date, months_ahead: int = 0) -> date:

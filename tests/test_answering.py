@@ -7,7 +7,13 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.answering import MAX_CANDIDATES, answer_is_unsure, candidates, predicted_answer
+from bot.answering import (
+    MAX_CANDIDATES,
+    answer_is_unsure,
+    asks_for_a_person,
+    candidates,
+    predicted_answer,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 GATE = "bot.nlu.components.FaqAnswerGate"
@@ -74,6 +80,42 @@ def test_action_intents_route_to_their_entry_and_the_rest_answers_nothing() -> N
     assert predicted_answer(parse(intent="request_contract_copy")) == "copie_contrat"
     assert predicted_answer(parse(intent="out_of_scope")) is None
     assert predicted_answer(parse(intent="nlu_fallback")) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Je voudrais parler à un conseiller, j'ai un souci avec ma facture de mars",
+    "je veux parler à quelqu'un", "un conseiller svp", "Humain !", "jveux parler a qqn",
+    "passez-moi un humain", "mettez-moi en contact avec un agent pour ma commande",
+    "pouvez-vous me mettre en relation avec quelqu'un du service client",
+    "Bonjour, je voudrais discuter avec une vraie personne de ma licence",
+    "je veux un interlocuteur humain", "un agent humain s'il vous plaît",
+])
+def test_an_explicit_request_for_a_person_is_recognised(text: str) -> None:
+    assert asks_for_a_person(text)
+
+
+@pytest.mark.parametrize("text", [
+    # how to reach the service: the FAQ answers it (phone number, hours)
+    "Je voudrais parler à quelqu'un du Service Clientèle, à quel numéro dois-je appeler ?",
+    "J'ai besoin de parler à un conseiller du Service Clientèle, quand êtes-vous disponibles ?",
+    "comment joindre un agent du service client par telephone",
+    # is it a bot? not wanting a person; people that are not agents
+    "je parle à un humain ?", "es-tu une vraie personne", "je ne veux pas parler à un humain",
+    "Qui est la personne de contact pour ce contrat ?", "un agent de maintenance est passé",
+    "mon conseiller m'a dit de résilier", "Tu peux me conseiller un bon film pour ce soir ?",
+])
+def test_other_mentions_of_people_are_left_to_the_model(text: str) -> None:
+    assert not asks_for_a_person(text)
+
+
+def test_no_held_out_faq_paraphrase_or_out_of_domain_message_reads_as_a_person_request() -> None:
+    heldout = yaml.safe_load((ROOT / "tests/data/faq_heldout.yml").read_text(encoding="utf-8"))
+    paraphrases = [line.strip()[2:] for item in heldout["nlu"]
+                   for line in item["examples"].splitlines() if line.strip()]
+    out_of_domain = yaml.safe_load(
+        (ROOT / "tests/data/out_of_domain.yml").read_text(encoding="utf-8"))["messages"]
+    assert len(paraphrases) > 200
+    assert [text for text in paraphrases + out_of_domain if asks_for_a_person(text)] == []
 
 
 CONFIGS = [ROOT / "config.yml", *sorted((ROOT / "bench" / "nlu_configs").glob("*.yml"))]

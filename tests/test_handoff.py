@@ -2,6 +2,7 @@
 the summary agents read."""
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
@@ -20,7 +21,7 @@ from bot.handoff.agents import AgentStore
 from bot.handoff.queue import HandoffConflict, HandoffQueue
 from bot.settings import load_settings
 from bot.web.transcript import lines, summary
-from tests.conftest import NO_DOMAIN, run_async
+from tests.conftest import NO_DOMAIN, Assistant, run_async
 from tests.test_ticket_store import database_url  # noqa: F401  (the same two databases)
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
@@ -164,11 +165,44 @@ def test_the_summary_shows_topics_answers_and_collected_slots() -> None:
         ("bot", "talk_to_human", ""), ("agent", "", "")]
     assert transcript[1].answer_confidence == 0.91 and transcript[4].agent == "lea"
     assert summary(tracker) == {"topics": ["faq", "talk_to_human"],
-                                "answered": ["activation_servicepac"],
+                                "answered": ["activation_servicepac"], "mentioned": [],
                                 "slots": {"contract_number": "CT-1234",
                                           "lookup_email": "anne@example.be"},
                                 "last_messages": ["comment activer servicepac",
                                                   "je veux parler à quelqu'un"]}
+
+
+@pytest.mark.parametrize("selected, confidence, mentioned", [
+    ("service_factures", 0.91, ["service_factures"]),   # "un conseiller, pour ma facture"
+    ("contact_service_clientele", 0.2, []),             # "un conseiller svp": no topic
+])
+def test_the_summary_names_what_a_request_for_a_person_is_about(
+        selected: str, confidence: float, mentioned: list[str]) -> None:
+    parse = {"intent": {"name": "talk_to_human", "confidence": 1.0},
+             "response_selector": {"faq": {"response": {
+                 "intent_response_key": f"faq/{selected}", "confidence": confidence}}}}
+    tracker = {"events": [
+        {"event": "user", "text": "…", "timestamp": 1.0, "parse_data": parse},
+        {"event": "bot", "text": "Je vous mets en relation…", "timestamp": 2.0}]}
+    about = summary(tracker)
+    assert about["mentioned"] == mentioned and about["answered"] == []
+    assert lines(tracker)[1].topic == "".join(mentioned)
+
+
+@pytest.mark.model
+def test_a_request_for_a_person_wins_over_its_topic_which_agents_see(
+        assistant: Assistant) -> None:
+    """Issue 18: "un conseiller, j'ai un souci avec ma facture" used to get the invoices FAQ
+    answer. The person is what was asked for; the invoices are what agents should know."""
+    sender = f"handoff-{uuid.uuid4().hex[:8]}"
+    [reply] = assistant.send(
+        sender, "Je voudrais parler à un conseiller, j'ai un souci avec ma facture de mars")
+    assert reply["text"].startswith("Je vous mets en relation avec un conseiller")  # in hours
+    tracker = assistant.tracker(sender)
+    assert tracker["paused"] is True
+    about = summary(tracker)
+    assert about["topics"] == ["talk_to_human"] and about["answered"] == []
+    assert about["mentioned"] == ["service_factures"]
 
 
 @pytest.mark.parametrize("said_before, reason", [

@@ -80,11 +80,11 @@ def test_a_structured_request_with_a_digression_and_a_correction(
     assert "Factures et paiements" in chat.buttons
     assert f.SUBJECT.question(today()) in chat("Factures et paiements")
     assert f.DESCRIPTION.question(today()) in chat("Facture en double")
-    # An FAQ question mid-flow is answered, then the flow asks its question again.
-    reply = chat("au fait, quelles sont les heures d'ouverture du service clientèle ?")
-    assert "8h30" in reply and f.DESCRIPTION.question(today()) in reply
     assert f.CONSENT_FIELD.question(today()) in chat(
         "La facture 2026-118 de novembre m'a été envoyée deux fois. <b>Merci</b> de l'annuler.")
+    # An FAQ question mid-flow is answered, then the flow asks its question again.
+    reply = chat("au fait, quelles sont les heures d'ouverture du service clientèle ?")
+    assert "8h30" in reply and f.CONSENT_FIELD.question(today()) in reply
     summary = give_consent_and_contact(chat, company=True)
     assert "• E-mail : anne.dupont@example.be" in summary
     assert chat.buttons == ["Confirmer", "Corriger", "Annuler"]
@@ -103,6 +103,82 @@ def test_a_structured_request_with_a_digression_and_a_correction(
         "Anne Dupont", "Brasserie Dupont SRL", "anne@brasserie-dupont.be", "+32475123456")
     assert ticket.contract_number is None and ticket.consent_at is not None
     assert ticket.status is TicketStatus.RECEIVED and len(ticket.history) == 1
+
+
+def test_question_shaped_subject_and_description_are_filed_as_typed(
+        assistant: Assistant, store: TicketStore) -> None:
+    """Customers phrase their requests as questions: each is the answer asked for, never an
+    FAQ question to answer instead of it (issue 18: the form used to loop on them)."""
+    chat = Chat(assistant)
+    chat("je voudrais soumettre une demande")
+    subject = "Comment obtenir un duplicata de facture ?"
+    description = "Je ne retrouve pas la facture de mars, pouvez-vous me la renvoyer ?"
+    assert f.SUBJECT.question(today()) in chat("Factures et paiements")
+    assert f.DESCRIPTION.question(today()) in chat(subject)
+    assert f.CONSENT_FIELD.question(today()) in chat(description)
+    summary = give_consent_and_contact(chat, company=True)
+    assert f"• Objet : {subject}" in summary and f"• Description : {description}" in summary
+    chat("Confirmer")
+    [ticket] = chat.tickets(store)
+    assert (ticket.subject, ticket.description) == (subject, description)
+
+
+def test_a_question_shaped_reason_is_filed_as_typed(assistant: Assistant,
+                                                    store: TicketStore) -> None:
+    chat = Chat(assistant)
+    chat("je veux résilier mon contrat de maintenance")
+    chat("CT-2024-0815")
+    assert f.REASON.question(today()) in chat("le 3 mars")
+    reason = "Le matériel a été remplacé, pourquoi garder le contrat de maintenance ?"
+    assert f.CONSENT_FIELD.question(today()) in chat(reason)
+    chat("oui")
+    chat("Anne Dupont")
+    chat("anne.dupont@example.be")
+    chat("Passer")
+    assert f"• Motif : {reason}" in chat("Anne Dupont")
+    chat("Confirmer")
+    [ticket] = chat.tickets(store)
+    assert ticket.reason == reason
+
+
+def test_a_contract_number_given_when_starting_a_notice_is_not_asked_again(
+        assistant: Assistant, store: TicketStore) -> None:
+    chat = Chat(assistant)
+    reply = chat("je veux résilier mon contrat de maintenance CT-2024-0815")
+    assert FLOWS["maintenance"].intro in reply
+    assert f.MAINTENANCE_END_DATE.question(today()) in reply
+    assert f.CONTRACT_NUMBER.question(today()) not in reply
+    chat("le 3 mars")
+    chat("Passer")
+    chat("oui")
+    chat("Anne Dupont")
+    chat("anne.dupont@example.be")
+    chat("Passer")
+    assert "• Numéro de contrat : CT-2024-0815" in chat("Anne Dupont")
+    chat("Confirmer")
+    [ticket] = chat.tickets(store)
+    assert ticket.contract_number == "CT-2024-0815"
+    # A year is not a contract number: the question is asked.
+    other = Chat(assistant)
+    assert f.CONTRACT_NUMBER.question(today()) in other(
+        "je veux résilier mon contrat de maintenance signé en 2024")
+
+
+def test_an_email_given_when_asking_for_a_copy_is_not_asked_again(
+        assistant: Assistant, store: TicketStore) -> None:
+    chat = Chat(assistant)
+    chat("je voudrais une copie de mon contrat CT-2024-0815, mon e-mail est "
+         "anne.dupont@example.be")
+    chat("J'accepte")
+    chat("Anne Dupont")
+    reply = chat("Brasserie Dupont SRL")
+    assert f.PHONE.question(today()) in reply and f.EMAIL.question(today()) not in reply
+    summary = chat("Passer")
+    assert "• Numéro de contrat : CT-2024-0815" in summary
+    assert "• E-mail : anne.dupont@example.be" in summary
+    chat("Confirmer")
+    [ticket] = chat.tickets(store)
+    assert (ticket.contract_number, ticket.email) == ("CT-2024-0815", "anne.dupont@example.be")
 
 
 def test_a_maintenance_cancellation_notice_is_signed_and_restates_the_rule(

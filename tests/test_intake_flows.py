@@ -200,6 +200,67 @@ def test_a_long_description_is_not_mistaken_for_a_digression() -> None:
     assert slots["description"] == text
 
 
+@pytest.mark.parametrize("text", [
+    "Je ne retrouve pas la facture de mars, pouvez-vous me la renvoyer ?",
+    "Comment obtenir un duplicata de facture ?",
+])
+def test_a_question_shaped_free_text_answer_is_an_answer(text: str) -> None:
+    known = {"flow": "request", "request_category": "Autre", "subject": "Facture"}
+    slots, sent = validate(form_turn(known, "description", text, "faq", 0.98))
+    assert slots["description"] == text and slots["requested_slot"] == "consent"
+    assert sent == []
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("annuler", "stop"), ("aide", "help"), ("un conseiller svp", "talk_to_human"),
+])
+def test_a_short_sure_command_still_interrupts_a_free_text_answer(text: str, intent: str) -> None:
+    known = {"flow": "maintenance", "contract_number": "CT-4711", "end_date": "2026-12-31"}
+    assert validate(form_turn(known, "reason", text, intent, 1.0)) == ({}, [])
+
+
+def opening_turn(slots: dict[str, Any], text: str, intent: str) -> Tracker:
+    """The tracker the intake form's validation sees when the flow starts (the form is not
+    active yet and asked nothing)."""
+    parse = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+    events: list[dict[str, Any]] = [{"event": "action", "name": "action_listen"},
+                                    {"event": "user", "text": text, "parse_data": parse},
+                                    {"event": "action", "name": "action_start_intake"},
+                                    {"event": "action", "name": "intake_form"}]
+    return Tracker("c1", {**slots, "requested_slot": None}, parse, events, False, None, {},
+                   "action_listen")
+
+
+def test_answers_in_the_opening_message_are_taken_and_not_asked() -> None:
+    slots, sent = validate(opening_turn(
+        {"flow": "maintenance"}, "je veux résilier mon contrat de maintenance CT-2024-0815, "
+        "mon adresse est Anne.Dupont@Example.be", "cancel_maintenance"))
+    assert slots == {"contract_number": "CT-2024-0815", "email": "Anne.Dupont@example.be",
+                     "requested_slot": "end_date"}
+    assert sent == []
+
+
+def test_a_contract_number_given_with_a_request_waits_for_a_category_that_asks_it() -> None:
+    slots, _ = validate(opening_turn({"flow": "request"}, "je voudrais soumettre une demande "
+                                     "pour le contrat n° 4711/2026", "submit_request"))
+    assert slots == {"contract_number": "4711/2026", "requested_slot": "request_category"}
+    known = {"flow": "request", "request_category": "Contrats", "subject": "Avenant",
+             "contract_number": "4711/2026"}
+    slots, _ = validate(form_turn(known, "description", "Il manque l'avenant de mars"))
+    assert slots["requested_slot"] == "consent"  # the contract number is not asked again
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("je veux résilier mon contrat de maintenance signé en 2024", "cancel_maintenance"),
+    ('/cancel_maintenance{"contract_number": "CT-1234"} CT-1234', "cancel_maintenance"),
+    ("au fait, le contrat CT-2024-0815 a-t-il une copie ?", "faq"),   # not the flow's intent
+])
+def test_nothing_unmistakable_in_the_opening_message_asks_the_first_question(
+        text: str, intent: str) -> None:
+    slots, _ = validate(opening_turn({"flow": "maintenance"}, text, intent))
+    assert slots == {"requested_slot": "contract_number"}
+
+
 def test_repeated_bad_answers_escalate_to_a_person() -> None:
     failures = 0
     for _ in range(MAX_FAILURES):

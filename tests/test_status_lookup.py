@@ -6,15 +6,19 @@ import subprocess
 import sys
 import uuid
 from datetime import datetime, timezone
+from typing import Any
 
 import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages
+from actions.status_lookup import ValidateStatusLookupForm
 from bot.facts import TicketKind, find_reference
 from bot.settings import PROJECT_ROOT, Settings
 from bot.tickets import open_store
 from bot.tickets.store import NewTicket, TicketStore
-from tests.conftest import Assistant
+from tests.conftest import NO_DOMAIN, Assistant, run_async
 
 
 @pytest.mark.parametrize("typed, reference", [
@@ -25,6 +29,27 @@ from tests.conftest import Assistant
 ])
 def test_references_are_found_in_what_customers_type(typed: str, reference: str | None) -> None:
     assert find_reference(typed) == reference
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Où en est ma demande DEM-2026-000042 ?",
+     {"request_reference": "DEM-2026-000042", "requested_slot": "lookup_email"}),
+    ("où en est la res 2026 000007 ? mon e-mail : anne@example.be",
+     {"request_reference": "RES-2026-000007", "lookup_email": "anne@example.be",
+      "requested_slot": None}),
+    ("où en est ma demande ?", {"requested_slot": "request_reference"}),
+])
+def test_what_the_lookup_question_already_says_is_not_asked(text: str,
+                                                            expected: dict[str, str]) -> None:
+    parse = {"text": text, "intent": {"name": "check_request_status", "confidence": 0.95}}
+    events: list[dict[str, Any]] = [{"event": "action", "name": "action_listen"},
+                                    {"event": "user", "text": text, "parse_data": parse},
+                                    {"event": "action", "name": "status_lookup_form"}]
+    tracker = Tracker("c1", {"requested_slot": None}, parse, events, False, None, {},
+                      "action_listen")
+    dispatcher = CollectingDispatcher()
+    slots = run_async(ValidateStatusLookupForm().run(dispatcher, tracker, NO_DOMAIN))
+    assert {e["name"]: e["value"] for e in slots} == expected and dispatcher.messages == []
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +87,28 @@ def test_the_customer_sees_the_status_set_by_an_operator(
     assistant.send(sender, reference)
     [second] = replies(assistant, sender, "anne.dupont@example.be")
     assert second.startswith(f"Votre demande {reference} est en cours de traitement")
+
+
+@pytest.mark.model
+def test_a_reference_given_with_the_question_is_not_asked_again(
+        assistant: Assistant, store: TicketStore) -> None:
+    reference = file_request(store)
+    sender = f"lookup-{uuid.uuid4().hex[:8]}"
+    assert replies(assistant, sender, f"Où en est ma demande {reference} ?") == [
+        messages.ASK_LOOKUP_EMAIL]
+    [status] = replies(assistant, sender, "anne.dupont@example.be")
+    assert status.startswith(f"Votre demande {reference} est reçue")
+
+
+@pytest.mark.model
+def test_reference_and_email_given_with_the_question_give_the_status_at_once(
+        assistant: Assistant, store: TicketStore) -> None:
+    reference = file_request(store)
+    sender = f"lookup-{uuid.uuid4().hex[:8]}"
+    [status] = replies(assistant, sender,
+                       f"où en est ma demande {reference}, mon e-mail est anne.dupont@example.be")
+    assert status.startswith(f"Votre demande {reference} est reçue")
+    assert not (assistant.tracker(sender).get("active_loop") or {}).get("name")
 
 
 @pytest.mark.model

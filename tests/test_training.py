@@ -22,7 +22,7 @@ from bot.training import input_files, inputs_hash
 MODEL_INPUTS = (
     "config.yml", "domain.yml", "domain.d/intake.yml", "requirements/rasa.txt",
     "bot/nlu/components.py", "bot/nlu/linear_ensemble.py", "bot/nlu/importer.py",
-    "bot/domain.py", "bot/answering.py",
+    "bot/domain.py", "bot/answering.py", "bot/text.py",
 )
 # Project files that do not change the model: editing them must not cost a retraining.
 NOT_INPUTS = (

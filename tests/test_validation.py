@@ -8,6 +8,7 @@ import pytest
 from bot.validation import (
     clean_text,
     earliest_licence_end,
+    find_contract_number,
     format_date_fr,
     licence_end_is_allowed,
     normalise_contract_number,
@@ -51,6 +52,36 @@ def test_phone_belgian_and_international(typed, expected) -> None:
 ])
 def test_contract_number(typed, expected) -> None:
     assert normalise_contract_number(typed) == expected
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("je veux résilier mon contrat de maintenance CT-2024-0815", "CT-2024-0815"),
+    ("une copie du contrat ab-2019-3321 svp.", "AB-2019-3321"),
+    ("résilier la licence LIC-88-2026.", "LIC-88-2026"),
+    ("résilier le contrat n° 4711/2026", "4711/2026"),
+    ("résilier le contrat n°4711/2026", "4711/2026"),
+    ("copie du contrat 47112026, merci", "47112026"),
+    ("mon numéro de contrat : 12345678", "12345678"),
+    ("résilier ma licence 99120", "99120"),
+])
+def test_a_contract_number_is_picked_out_of_a_sentence(typed: str, expected: str) -> None:
+    assert find_contract_number(typed) == expected
+
+
+@pytest.mark.parametrize("typed", [
+    "je veux résilier mon contrat de maintenance signé en 2024",   # a year
+    "je veux résilier mon contrat 2024",
+    "résilier le contrat de maintenance de 2024",
+    "résilier le contrat 31/12/2026", "résilier mon contrat au 31/12",   # dates
+    "résilier le contrat à 10h30",                                   # a time
+    "une copie de mon 15eme contrat",                                 # an ordinal
+    "où en est ma demande DEM-2026-000042 ?",                         # a request's reference
+    "rappelez-moi, mon numéro 0475 12 34 56",                         # a phone number
+    "résilier nos 4500 postes de travail",                            # digits without a cue
+    "je veux une copie de mon contrat", "anne2@example.be", "", "contrat 12",
+])
+def test_nothing_but_an_unmistakable_contract_number_is_picked(typed: str) -> None:
+    assert find_contract_number(typed) is None
 
 
 @pytest.mark.parametrize("typed, expected", [

@@ -36,7 +36,8 @@ async def queue_page(request: web.Request) -> web.Response:
         try:
             about = summary(await rasa.tracker(handoff.conversation_id))
         except RasaUnavailable:
-            about = {"topics": [], "answered": [], "slots": {}, "last_messages": []}
+            about = {"topics": [], "answered": [], "mentioned": [], "slots": {},
+                     "last_messages": []}
         rows.append({"handoff": handoff, "summary": about,
                      "waiting": int((now - handoff.requested_at).total_seconds() // 60),
                      "agent": await asyncio.to_thread(queue.agent_name, handoff.agent_id)})
