@@ -103,7 +103,8 @@ class RasaClient:
     to the conversation's next server, when that is safe: always if the request never
     reached the first one; if it did (the process died while answering), only for a
     request that changes nothing (a transcript, a parse), since a customer message may have
-    been half-handled (an action run, a ticket filed) and must not be handled twice. The
+    been half-handled (an action run, a ticket filed) and must not be handled twice: its
+    customer gets the apology and sends it again, to the next server. The
     conversation continues from the shared tracker store, and comes back when its server
     answers again (``watch``).
     """
