@@ -1,4 +1,4 @@
-"""``kill -9`` of a Rasa process, then of the action server, under ``python -m bot run``.
+"""``kill -9`` of a Rasa process, the action server, the gateway, under ``python -m bot run``.
 
 The assistant started as the README's ``make run`` starts it (two Rasa processes behind the
 gateway, under the supervisor), customers talking through the gateway's socket:
@@ -7,6 +7,7 @@ gateway, under the supervisor), customers talking through the gateway's socket:
   by the other one), and the supervisor has it back within 30 s;
 * the action server killed: the next message gets the apology with the phone number, the
   messages after its restart are answered;
+* the gateway killed: back within seconds;
 * in the end every conversation holds each customer message once, in order.
 """
 from __future__ import annotations
@@ -134,8 +135,9 @@ def test_killed_processes_are_restarted_and_customers_keep_being_answered(
         run = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=settings.root, env=env,
                                stdout=output, stderr=subprocess.STDOUT)
     try:
-        cold_start = wait_for(lambda: health(settings) == {"status": "ok", "rasa": "ok"}, 300,
-                              "ready")
+        # Ready once it says so: until then a process that stops ends the start (with its log).
+        cold_start = wait_for(lambda: "The assistant is ready." in (tmp_path / "run.log").read_text(),
+                              300, "ready")
         timings = run_async(scenario(settings, run.pid, cold_start))
     finally:
         run.send_signal(signal.SIGTERM)
@@ -145,7 +147,7 @@ def test_killed_processes_are_restarted_and_customers_keep_being_answered(
     assert "rasa-2 stopped (killed by SIGKILL); restarting it in 1 s" in said
     assert "action-server stopped (killed by SIGKILL); restarting it in 1 s" in said
     assert [line.split(": ")[1] for line in said.splitlines() if line.endswith(" restarted")] == [
-        "rasa-2 restarted", "action-server restarted"]
+        "rasa-2 restarted", "action-server restarted", "gateway restarted"]
     print("\nsupervision timings (s):", json.dumps(timings))
 
 
@@ -204,6 +206,15 @@ async def scenario(settings: Settings, run: int, cold_start: float) -> dict[str,
     await asyncio.to_thread(wait_for, lambda: answers(action_server), 30, "action server back")
     timings["action server back"] = round(time.monotonic() - killed, 2)
     assert answered(await everyone(QUESTION))
+
+    # The gateway dies: back within seconds, the conversations continue.
+    os.kill(child(run, "bot.web"), signal.SIGKILL)
+    killed = time.monotonic()
+    await asyncio.to_thread(wait_for, lambda: refuses(settings.gateway_port), 10, "gateway gone")
+    await asyncio.to_thread(wait_for, lambda: health(settings).get("rasa") == "ok", 30,
+                            "gateway back")
+    timings["gateway back"] = round(time.monotonic() - killed, 2)
+    assert answered(await everyone("merci"))
 
     # Nothing lost, nothing twice, in order. (The message that got the apology is there:
     # Rasa understood it, its action could not run. The apology is not in the transcript.)
