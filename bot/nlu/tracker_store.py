@@ -116,7 +116,8 @@ class LocalSQLTrackerStore(SQLTrackerStore):
             new = list(tracker.events)[stored:]
         else:
             new = list(super()._additional_events(session, tracker))
-        self._written[tracker.sender_id] = len(new)
+        if self.caching:
+            self._written[tracker.sender_id] = len(new)
         return new
 
     def _highest_id(self, sender_id: str) -> int:
