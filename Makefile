@@ -23,7 +23,7 @@ help:
 	@echo "make lint      static checks only: ruff, mypy, import-linter (pyproject.toml)"
 	@echo "make evaluate  measure answer quality on held-out paraphrases (reports/)"
 	@echo "make compare-configs  the accuracy part of the benchmark, for every candidate pipeline (reports/cv/)"
-	@echo "make bench     accuracy, latency, throughput and memory next to stock Rasa (reports/bench/)"
+	@echo "make bench     accuracy, latency, throughput and memory next to stock Rasa, kill -9 under load (reports/bench/)"
 
 # --- environments ----------------------------------------------------------------------
 $(RASA_VENV)/.installed: requirements/rasa.txt
@@ -86,6 +86,7 @@ compare-configs: data
 
 bench: data
 	@$(APP_PY) -m bench
+	@$(APP_PY) -m bench.fault
 
 clean-venvs:
 	rm -rf .venv

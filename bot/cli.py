@@ -5,8 +5,8 @@ import argparse
 import logging
 import signal
 import sys
-import time
 from collections.abc import Callable
+from functools import partial
 
 from bot.corpus import CorpusError
 from bot.corpus.cli import add_commands as add_corpus_commands
@@ -16,9 +16,10 @@ from bot.services import (
     api_token,
     start_action_server,
     start_gateway,
-    start_rasa_workers,
+    start_rasa,
 )
 from bot.settings import load_settings
+from bot.supervisor import Supervisor
 from bot.tickets.cli import add_commands as add_ticket_commands
 from bot.tickets.store import TicketNotFound
 from bot.training import TrainingError, ensure_model
@@ -35,12 +36,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _interrupt)
-    services = []
+    token = api_token(settings)
+    supervisor = Supervisor([
+        partial(start_action_server, settings),
+        *(partial(start_rasa, settings, model, token, worker)
+          for worker in range(settings.rasa_workers)),
+        partial(start_gateway, settings, token),
+    ])
     try:
-        token = api_token(settings)
-        services.append(start_action_server(settings))
-        services += start_rasa_workers(settings, model, token)
-        services.append(start_gateway(settings, token))
+        services = supervisor.start()
         print(f"Starting {settings.rasa_workers} Rasa process(es) (about 15 s)...", flush=True)
         for service in services:  # started together; the gateway is ready once Rasa is
             service.wait_ready(timeout=240)
@@ -50,19 +54,14 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"  Health:  {settings.gateway_url}/health\n"
             f"  Conversations are kept in {settings.tracker_db}\n"
             f"  Logs: {settings.data_dir / 'logs'}\n"
-            "Press Ctrl+C to stop.",
+            "A process that stops is restarted; Ctrl+C stops them all.",
             flush=True,
         )
-        while True:
-            time.sleep(1)
-            dead = [s for s in services if s.process.poll() is not None]
-            if dead:
-                raise ServiceError(f"{dead[0].name} stopped; see {dead[0].log_path}")
+        supervisor.run()  # until a crash loop (CrashLoop, a ServiceError) or Ctrl+C
     except KeyboardInterrupt:
         print("Stopping...", flush=True)
     finally:
-        for service in reversed(services):
-            service.stop()
+        supervisor.stop()
     return 0
 
 

@@ -53,6 +53,10 @@ def french_time(at: time) -> str:
 
 OPENING_HOURS = f"du lundi au vendredi de {french_time(OPENS)} à {french_time(CLOSES)}"
 PHONE_AND_HOURS = f"{SERVICE_PHONE.written}, {OPENING_HOURS}"
+# What a customer reads while a part of the assistant is down for a moment: said by the
+# gateway when no Rasa process answers, by Rasa when the action server does not.
+UNAVAILABLE_APOLOGY = ("Désolé, l'assistant est momentanément indisponible. Réessayez dans "
+                       f"quelques instants, ou appelez le Service Clientèle au {PHONE_AND_HOURS}.")
 
 # "Vous êtes priés de notifier IBM 30 jours avant la date d'annulation" (monthly licences).
 LICENCE_NOTICE_DAYS = 30

@@ -48,6 +48,10 @@ class Service:
             time.sleep(0.5)
         raise ServiceError(f"{self.name} not ready after {timeout:.0f}s; see {self.log_path}")
 
+    def exit_code(self) -> int | None:
+        """The process's exit code (negative: the signal that killed it); ``None`` while it runs."""
+        return self.process.poll()
+
     def stop(self) -> None:
         """Terminate the process (then kill it if it lingers) and close its log."""
         if self.process.poll() is None:

@@ -1,4 +1,5 @@
-"""``rasa run`` with a measured fix to Rasa's per-message work (see README, "Performance").
+"""``rasa run`` with a measured fix to Rasa's per-message work (see README, "Performance"),
+and an apology when a custom action fails (see ``apologise_when_a_custom_action_fails``).
 
 Started by ``bot.services.start_rasa`` as ``python -m bot.nlu.server run ...`` in the *rasa*
 environment; the arguments are Rasa's own. Nothing else changes: same model, same
@@ -43,8 +44,42 @@ def validate_action_responses_with_one_validator() -> None:
     RemoteAction._validate_action_result = _validate_action_result
 
 
+def apologise_when_a_custom_action_fails() -> None:
+    """The customer reads the apology (with the phone number) when a custom action fails.
+
+    When the action server is down (it is restarted within seconds) or an action fails,
+    Rasa logs the error and carries on without the action's events: the customer would read
+    nothing at all. Now the message's answer gets the apology instead, once per message.
+    Rasa's handling is otherwise unchanged: the error still reaches it (so a form does not
+    take an answer its validation did not see), and a rejection is no failure.
+    """
+    import weakref
+
+    from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+
+    from bot.facts import UNAVAILABLE_APOLOGY
+
+    run = RemoteAction.run
+    apologised: weakref.WeakSet[Any] = weakref.WeakSet()   # the answers already apologising
+
+    async def run_or_apologise(self: RemoteAction, output_channel: Any, nlg: Any,
+                               tracker: Any, domain: Any) -> Any:
+        try:
+            return await run(self, output_channel, nlg, tracker, domain)
+        except ActionExecutionRejection:
+            raise
+        except Exception:
+            if output_channel is not None and output_channel not in apologised:
+                apologised.add(output_channel)
+                await output_channel.send_text_message(tracker.sender_id, UNAVAILABLE_APOLOGY)
+            raise
+
+    RemoteAction.run = run_or_apologise
+
+
 def main() -> None:
     validate_action_responses_with_one_validator()
+    apologise_when_a_custom_action_fails()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

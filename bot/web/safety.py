@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.facts import PHONE_AND_HOURS
+from bot.facts import UNAVAILABLE_APOLOGY
 
 MAX_MESSAGE_LENGTH = 2000   # characters a customer may type in one message (widget shows it)
 MAX_FRAME_BYTES = 16_384    # a larger frame is refused whole, before parsing
@@ -33,8 +33,7 @@ ERRORS = {
                     "derniers boutons proposés.",
     "rate_limited": "Vous envoyez beaucoup de messages en peu de temps. Patientez quelques "
                     "secondes avant de réessayer, merci !",
-    "unavailable": "Désolé, l'assistant est momentanément indisponible. Réessayez dans "
-                   f"quelques instants, ou appelez le Service Clientèle au {PHONE_AND_HOURS}.",
+    "unavailable": UNAVAILABLE_APOLOGY,
 }
 
 
