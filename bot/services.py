@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from bot.endpoints import endpoint_secrets, write_endpoints
 from bot.settings import Settings
 
 
@@ -107,7 +108,9 @@ def service_environment(settings: Settings) -> dict[str, str]:
         FAQBOT_RATE_PER_IP=settings.rate_per_ip,
         FAQBOT_CORPUS_DIR=str(settings.corpus_dir),
         FAQBOT_CLOCK=settings.clock.setting,
-        FAQBOT_TRACKER_DB=str(settings.tracker_db),
+        FAQBOT_TRACKER_URL=settings.tracker_url or "",
+        FAQBOT_REDIS_URL=settings.redis_url or "",
+        FAQBOT_REDIS_PREFIX=settings.redis_prefix,
         FAQBOT_DATA_DIR=str(settings.data_dir),
         FAQBOT_TICKETS_URL=settings.tickets_url,
         SANIC_HOST="127.0.0.1",  # rasa-sdk has no --interface option
@@ -151,14 +154,16 @@ def start_rasa(settings: Settings, model: Path, auth_token: str, worker: int = 0
     """One Rasa server (REST channel + token-protected HTTP API) on localhost.
 
     ``bot.nlu.server`` is ``rasa run`` with the measured speed fix it describes. Worker
-    ``i`` listens on ``rasa_port + i``.
+    ``i`` listens on ``rasa_port + i``. Its endpoints file is written from the settings
+    (``bot.endpoints``: embedded or clustered stores).
     """
     port = settings.rasa_port + worker
+    endpoints = write_endpoints(settings)
     command = [
         str(settings.rasa_python), "-m", "bot.nlu.server", "run",
         "--model", str(model),
         "--interface", "127.0.0.1", "--port", str(port),
-        "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+        "--endpoints", str(endpoints), "--credentials", "credentials.yml",
         "--enable-api", "--auth-token", auth_token,
     ]
     # Each process gets its share of the cores: TensorFlow's own thread pools would
@@ -167,7 +172,8 @@ def start_rasa(settings: Settings, model: Path, auth_token: str, worker: int = 0
     return spawn("rasa" if worker == 0 else f"rasa-{worker + 1}", command, settings,
                  f"http://127.0.0.1:{port}/",
                  extra_env={"TF_INTER_OP_PARALLELISM_THREADS": threads,
-                            "TF_INTRA_OP_PARALLELISM_THREADS": threads})
+                            "TF_INTRA_OP_PARALLELISM_THREADS": threads,
+                            **endpoint_secrets(settings)})
 
 
 def start_rasa_workers(settings: Settings, model: Path, auth_token: str) -> list[Service]:

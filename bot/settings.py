@@ -29,6 +29,10 @@ class Settings:
     rate_per_ip: str = "60/10"       # and per client address
     corpus_path: Path | None = None
     clock: Clock = Clock()   # FAQBOT_CLOCK: the time at start, for tests and demonstrations
+    # Clustered set-up (README, "Clustered configuration"); unset: the embedded defaults.
+    tracker_url: str | None = None   # FAQBOT_TRACKER_URL: Rasa's tracker store database
+    redis_url: str | None = None     # FAQBOT_REDIS_URL: Rasa's lock store on Redis
+    redis_prefix: str = "faqbot"     # FAQBOT_REDIS_PREFIX: the lock keys' prefix (alphanumeric)
 
     @property
     def gateway_url(self) -> str:
@@ -60,7 +64,18 @@ class Settings:
 
     @property
     def tracker_db(self) -> Path:
+        """The embedded tracker store's SQLite file (unused when ``tracker_url`` is set)."""
         return self.data_dir / "conversations.db"
+
+    @property
+    def tracker_database_url(self) -> str:
+        """SQLAlchemy URL of Rasa's tracker store: ``FAQBOT_TRACKER_URL``, else the SQLite file."""
+        return self.tracker_url or f"sqlite:///{self.tracker_db}"
+
+    @property
+    def endpoints_path(self) -> Path:
+        """The endpoints file the services write for ``rasa run`` (``bot.endpoints``)."""
+        return self.data_dir / "endpoints.yml"
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -86,4 +101,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         rate_per_ip=env.get("FAQBOT_RATE_PER_IP", "60/10"),
         corpus_path=Path(env["FAQBOT_CORPUS_DIR"]) if env.get("FAQBOT_CORPUS_DIR") else None,
         clock=Clock.parse(env.get("FAQBOT_CLOCK", "")),
+        tracker_url=env.get("FAQBOT_TRACKER_URL") or None,
+        redis_url=env.get("FAQBOT_REDIS_URL") or None,
+        redis_prefix=env.get("FAQBOT_REDIS_PREFIX") or "faqbot",
     )

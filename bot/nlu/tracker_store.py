@@ -23,7 +23,11 @@ tests.tracker_store_check --measure``, a 90-event conversation): the check 44 µ
 query on the ``sender_id`` index, the SQL written out: SQLAlchemy's ORM took 315 µs), a
 cached retrieve with its check 114 µs, a full read 6-8 ms; a message takes tens of ms.
 
-Other databases (PostgreSQL for several Rasa instances) get Rasa's store unchanged.
+Other databases (PostgreSQL for several Rasa instances, ``FAQBOT_TRACKER_URL``) get Rasa's
+store unchanged, with one addition on every database: Rasa creates the ``sender_id`` index
+only with a new ``events`` table and never migrates an existing one, so this store creates
+the index when it is missing (idempotent; on PostgreSQL under an advisory lock, so that
+Rasa processes starting together do not race on it).
 """
 from __future__ import annotations
 
@@ -42,6 +46,29 @@ CACHED_CONVERSATIONS = 256
 HIGHEST_ID = sa.text("SELECT max(id) FROM events WHERE sender_id = :sender_id")
 ROWS_AFTER = sa.text("SELECT count(id), max(id) FROM events "
                      "WHERE sender_id = :sender_id AND id > :stamp")
+# The name SQLAlchemy gives the index of ``SQLEvent.sender_id`` (``index=True``): on a table
+# Rasa has just created, the index is already there under that name.
+SENDER_INDEX = "ix_events_sender_id"
+CREATE_SENDER_INDEX = sa.text(f"CREATE INDEX IF NOT EXISTS {SENDER_INDEX} ON events (sender_id)")
+# Any fixed number: the key of the PostgreSQL advisory lock taken while creating the index.
+INDEX_LOCK_KEY = 0x6661_7162_6F74  # "faqbot"
+
+
+def ensure_sender_index(engine: sa.engine.Engine) -> None:
+    """Create the ``events.sender_id`` index if it is missing; safe to run concurrently."""
+    dialect = engine.dialect.name
+    with engine.begin() as connection:
+        if dialect == "postgresql":
+            # Two concurrent CREATE INDEX IF NOT EXISTS can both miss the other's index and
+            # one then fails: the lock (released at commit) makes the second see the first's.
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                               {"key": INDEX_LOCK_KEY})
+            connection.execute(CREATE_SENDER_INDEX)
+        elif dialect == "sqlite":
+            connection.execute(CREATE_SENDER_INDEX)
+        elif not any(index["column_names"] == ["sender_id"]
+                     for index in sa.inspect(connection).get_indexes("events")):
+            sa.Index(SENDER_INDEX, SQLTrackerStore.SQLEvent.__table__.c.sender_id).create(connection)
 
 
 def _write_ahead_log(connection: Any, _record: Any) -> None:
@@ -69,6 +96,7 @@ class LocalSQLTrackerStore(SQLTrackerStore):
         self._cache: OrderedDict[str, _Cached] = OrderedDict()   # by sender id
         self._written: dict[str, int] = {}    # events written by the save in progress
         self.caching = self.engine.dialect.name == "sqlite"
+        ensure_sender_index(self.engine)
         if not self.caching:
             return
         url = self.engine.url

@@ -56,7 +56,7 @@ def create_app(settings: Settings, rasa: RasaClient) -> web.Application:
         rasa, welcome_turn(domain["responses"]["utter_greet"][0]), settings.origins,
         RateLimiter(*parse_rate(settings.rate_per_session)),
         RateLimiter(*parse_rate(settings.rate_per_ip)), queue, hub)
-    search = ConversationSearch(settings.tracker_db, tickets)
+    search = ConversationSearch(settings.tracker_database_url, tickets)
     demo = demo_page(HERE / "seed_faq.txt")
 
     async def index(request: web.Request) -> web.Response:

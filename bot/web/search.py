@@ -2,7 +2,8 @@
 
 Conversations live in Rasa's SQL tracker store (table ``events``: one row per event, the
 event as JSON in ``data``); references and e-mail addresses lead to conversations through
-the tickets filed in them. Read-only.
+the tickets filed in them. Read-only: a SQLite file is opened read-only, a PostgreSQL
+database in read-only transactions.
 """
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, create_engine, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import bindparam, create_engine, inspect, text
+from sqlalchemy.engine import Engine, make_url
 
+from bot.endpoints import app_tracker_url
 from bot.facts import SERVICE_TIMEZONE, find_reference
 from bot.tickets.store import TicketStore
 
@@ -30,10 +32,28 @@ class Found:
 
 
 class ConversationSearch:
-    def __init__(self, tracker_db: Path, tickets: TicketStore) -> None:
-        self.events: Engine = create_engine(f"sqlite:///file:{tracker_db}?mode=ro&uri=true")
+    def __init__(self, tracker_url: str, tickets: TicketStore) -> None:
+        """``tracker_url``: the SQLAlchemy URL of Rasa's tracker store (``Settings.
+        tracker_database_url``)."""
+        url = make_url(app_tracker_url(tracker_url))
         self.tickets = tickets
-        self.available = tracker_db.exists()
+        self._file: Path | None = None
+        if url.get_backend_name() == "sqlite":
+            self._file = Path(url.database or "")
+            self.events: Engine = create_engine(f"sqlite:///file:{self._file}?mode=ro&uri=true")
+        elif url.get_backend_name() == "postgresql":
+            self.events = create_engine(
+                url, connect_args={"options": "-c default_transaction_read_only=on"})
+        else:
+            self.events = create_engine(url)
+
+    @property
+    def available(self) -> bool:
+        """Whether Rasa has stored any conversation yet (its table exists)."""
+        if self._file is not None:
+            return self._file.exists()
+        with self.events.connect() as connection:
+            return inspect(connection).has_table("events")
 
     def search(self, query: str = "", day: date | None = None) -> list[Found]:
         """Conversations matching everything given, most recent first."""
