@@ -52,7 +52,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             "\nThe assistant is ready.\n"
             f"  Demo page with the chat widget:  {settings.gateway_url}/\n"
             f"  Health:  {settings.gateway_url}/health\n"
-            f"  Conversations are kept in {settings.tracker_db}\n"
+            f"  Conversations are kept in {settings.tracker_location}\n"
             f"  Logs: {settings.data_dir / 'logs'}\n"
             "A process that stops is restarted; Ctrl+C stops them all.",
             flush=True,

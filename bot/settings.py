@@ -73,6 +73,14 @@ class Settings:
         return self.tracker_url or f"sqlite:///{self.tracker_db}"
 
     @property
+    def tracker_location(self) -> str:
+        """Where conversations are kept, for people: the file, or the URL without password."""
+        if not self.tracker_url:
+            return str(self.tracker_db)
+        scheme, _, rest = self.tracker_url.partition("://")
+        return f"{scheme}://{rest.rpartition('@')[2]}"
+
+    @property
     def endpoints_path(self) -> Path:
         """The endpoints file the services write for ``rasa run`` (``bot.endpoints``)."""
         return self.data_dir / "endpoints.yml"

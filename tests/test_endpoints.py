@@ -46,6 +46,7 @@ def test_unset_variables_give_the_embedded_defaults(embedded: Settings, tmp_path
                           "db": str(tmp_path / "conversations.db")},
     }   # no lock store: Rasa's in-memory default
     assert endpoint_secrets(embedded) == {}
+    assert embedded.tracker_location == str(tmp_path / "conversations.db")
     assert load_settings({"FAQBOT_TRACKER_URL": "", "FAQBOT_REDIS_URL": ""}).tracker_url is None
 
 
@@ -60,6 +61,7 @@ def test_clustered_variables_give_the_sql_store_and_the_redis_lock_store(
     assert endpoint_secrets(clustered) == {
         TRACKER_URL_VARIABLE: "postgresql://rasa:s3cret@db.example:5433/conversations",
         REDIS_PASSWORD_VARIABLE: "p@ss"}
+    assert clustered.tracker_location == "postgresql+psycopg://db.example:5433/conversations"
     text = write_endpoints(clustered).read_text()
     assert "s3cret" not in text and "p@ss" not in text
     assert f"url: ${{{TRACKER_URL_VARIABLE}}}\n" in text   # unquoted: Rasa expands it
