@@ -74,6 +74,8 @@ def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         rasa_workers=1,  # tests talk to Rasa directly too; the benchmark's smoke run uses two
         action_port=free_port(),
         tickets_url=f"sqlite:///{data_dir / 'tickets.db'}",
+        tracker_url=None,   # embedded stores, whatever the shell says (tests/test_clustered.py)
+        redis_url=None,
         gateway_port=free_port(),
         corpus_path=corpus,
         clock=TEST_CLOCK,
