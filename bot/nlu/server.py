@@ -9,7 +9,7 @@ Rasa validates every action server response with ``jsonschema.validate``, which 
 the (constant) schema against its metaschema and builds a new validator on each call:
 about 40% of a message's time in Rasa under load. The schema is checked once here and its
 validator kept. (The other fix, to the SQLite tracker store, is a tracker store class
-configured in ``endpoints.yml``: ``bot/nlu/tracker_store.py``.)
+configured in the endpoints file (``bot/endpoints.py``): ``bot/nlu/tracker_store.py``.)
 """
 from __future__ import annotations
 

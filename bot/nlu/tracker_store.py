@@ -1,4 +1,5 @@
-"""Rasa's SQL tracker store, made cheap per message on SQLite (configured in ``endpoints.yml``).
+"""Rasa's SQL tracker store, made cheap per message on SQLite (the endpoints file:
+``bot/endpoints.py``).
 
 Profiled under load, reading and writing the conversation was a quarter of Rasa's time per
 message: every message reloaded and replayed the whole conversation from the database and
