@@ -23,11 +23,11 @@ from bot.payloads import Payload
 from bot.web.hub import Audience, ConversationHub
 from bot.web.rasa import Button, RasaClient, RasaUnavailable, Turn
 from bot.web.safety import (
-    SESSION_ID,
     FrameError,
     Incoming,
     RateLimiter,
     error_frame,
+    is_conversation_id,
     parse_frame,
 )
 
@@ -56,7 +56,7 @@ class CustomerSocket:
         if request.headers.get("Origin", "").rstrip("/") not in self.origins:
             raise web.HTTPForbidden(text="origin not allowed")
         session = request.query.get("session", "")
-        if not SESSION_ID.match(session):
+        if not is_conversation_id(session):
             raise web.HTTPBadRequest(text="session must be 16-64 letters, digits, '-' or '_'")
         socket = web.WebSocketResponse(heartbeat=30, max_msg_size=1024 * 1024)
         await socket.prepare(request)

@@ -13,7 +13,13 @@ from bot.facts import UNAVAILABLE_APOLOGY
 
 MAX_MESSAGE_LENGTH = 2000   # characters a customer may type in one message (widget shows it)
 MAX_FRAME_BYTES = 16_384    # a larger frame is refused whole, before parsing
-SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+SESSION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")   # a conversation id, whole (fullmatch)
+
+
+def is_conversation_id(text: str) -> bool:
+    """Whether ``text`` is a conversation id the gateway accepts (``SESSION_ID``, the whole
+    text: ``re.match`` with ``$`` would let a final newline through)."""
+    return SESSION_ID.fullmatch(text) is not None
 
 
 class FrameError(ValueError):
