@@ -94,3 +94,37 @@ def test_a_session_opens_the_console_on_the_queue(settings: Settings) -> None:
                                allow_redirects=False) as response:
             assert response.status == 403   # no CSRF token
     with_gateway(settings, scenario)
+
+
+def test_a_conversation_id_must_be_one_before_it_reaches_rasa(settings: Settings) -> None:
+    """A console URL cannot make the gateway call another of Rasa's endpoints with its token."""
+    from tests.test_gateway_app import FakeRasa, with_fake_rasa
+    rasa = FakeRasa()
+
+    async def scenario(client: TestClient) -> None:
+        await log_in(client)
+        async with client.get("/console/queue") as page:
+            csrf = re.search(r'name="csrf" value="([^"]+)"', await page.text())[1]
+        for sender in ("x%2F..%2F..%2Fversion%3F", "a" * 16 + "%0A", "court", "a" * 65):
+            async with client.get(f"/console/conversations/{sender}") as response:
+                assert response.status == 404, sender
+            async with client.post(f"/console/conversations/{sender}/review",
+                                   data={"csrf": csrf, "entry": "x", "text": "t"}) as response:
+                assert response.status == 404, sender
+        assert rasa.requests == []
+        async with client.get(f"/console/conversations/{'a' * 16}") as response:
+            assert response.status == 200
+        assert rasa.requests == [f"GET /conversations/{'a' * 16}/tracker"]
+    with_fake_rasa(settings, rasa, scenario)
+
+
+@pytest.mark.parametrize("sender", ["x/../../version?", "a" * 16 + "\n", "court", ""])
+def test_the_rasa_client_refuses_what_is_not_a_conversation_id(sender: str) -> None:
+    client = RasaClient(["http://127.0.0.1:9"], "token")
+
+    async def calls() -> None:
+        for call in (client.tracker(sender), client.transcript(sender),
+                     client.append(sender, []), client.execute(sender, "action_listen")):
+            with pytest.raises(ValueError):
+                await call
+    run_async(calls())

@@ -1,14 +1,76 @@
 """The customer socket in-process (no Rasa, or a fake one): the checks at the edge."""
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestClient
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 
 from bot.settings import Settings
+from bot.web.app import create_app
+from bot.web.rasa import RasaClient
+from tests.conftest import free_port, run_async
 from tests.test_console_app import settings, with_gateway
 
 __all__ = ["settings"]  # the fixture, shared with the console's tests
+BUTTONS = [{"title": "Oui", "payload": "/affirm"}, {"title": "Non", "payload": "/deny"}]
+
+
+@dataclass
+class FakeRasa:
+    """Rasa's REST channel and HTTP API as the gateway uses them: every message is answered
+    (after ``delay`` s) with a question and two buttons; every request is recorded."""
+
+    delay: float = 0.0
+    port: int = field(default_factory=free_port)
+    requests: list[str] = field(default_factory=list)    # "METHOD path"
+    messages: list[str] = field(default_factory=list)
+    events: list[Any] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/webhooks/rest/webhook", self._message)
+        app.router.add_route("*", "/{path:.*}", self._other)
+        return app
+
+    async def _message(self, request: web.Request) -> web.Response:
+        self.requests.append(f"POST {request.path}")
+        body = await request.json()
+        self.messages.append(body["message"])
+        await asyncio.sleep(self.delay)
+        return web.json_response([{"recipient_id": body["sender"], "text": "Autre chose ?",
+                                   "buttons": BUTTONS}])
+
+    async def _other(self, request: web.Request) -> web.Response:
+        self.requests.append(f"{request.method} {request.path}")
+        if request.method == "POST" and request.path.endswith("/tracker/events"):
+            self.events += await request.json()
+        return web.json_response({"events": [], "messages": []})
+
+
+def with_fake_rasa(settings: Settings, rasa: FakeRasa,
+                   scenario: Callable[[TestClient], Awaitable[Any]]) -> Any:
+    """Run ``scenario`` against the gateway in-process, its Rasa being ``rasa``."""
+    async def run() -> Any:
+        runner = web.AppRunner(rasa.app())
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", rasa.port).start()
+        try:
+            app = create_app(settings, RasaClient([rasa.url], "token", timeout=5))
+            async with TestClient(TestServer(app)) as client:
+                return await scenario(client)
+        finally:
+            await runner.cleanup()
+    return run_async(run())
 
 
 def test_a_session_id_ending_in_a_newline_is_refused(settings: Settings) -> None:

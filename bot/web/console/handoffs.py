@@ -35,7 +35,7 @@ async def queue_page(request: web.Request) -> web.Response:
     for handoff in handoffs:
         try:
             about = summary(await rasa.tracker(handoff.conversation_id))
-        except RasaUnavailable:
+        except (RasaUnavailable, ValueError):  # ValueError: not a conversation id
             about = {"topics": [], "answered": [], "mentioned": [], "slots": {},
                      "last_messages": []}
         rows.append({"handoff": handoff, "summary": about,
@@ -72,7 +72,7 @@ async def handoff_page(request: web.Request) -> web.Response:
     handoff = await _handoff(request)
     try:
         tracker = await request.app[RASA].tracker(handoff.conversation_id)
-    except RasaUnavailable:
+    except (RasaUnavailable, ValueError):  # ValueError: not a conversation id
         tracker = {}
     return render("handoff.html", session=request[SESSION], handoff=handoff,
                   transcript=lines(tracker), summary=summary(tracker),
