@@ -85,3 +85,40 @@ def test_a_session_id_ending_in_a_newline_is_refused(settings: Settings) -> None
         assert (await socket.receive_json())["type"] == "history"
         await socket.close()
     with_gateway(settings, scenario)
+
+
+def test_a_button_offered_once_is_accepted_once_and_shown_with_its_own_title(
+        settings: Settings) -> None:
+    """Two tabs click the same welcome button at the same time: Rasa gets it once, the other
+    tab is told the choice is gone; the echo shows the offered title, not the client's."""
+    rasa = FakeRasa(delay=0.3)   # the first turn is still running when the second click comes
+    origin = {"Origin": settings.origins[0]}
+    click = {"type": "button", "payload": "/request_contract_copy", "title": "<b>Piraté</b>"}
+
+    async def tab(client: TestClient) -> aiohttp.ClientWebSocketResponse:
+        socket = await client.ws_connect(f"/ws?session={'t' * 16}", headers=origin)
+        assert (await socket.receive_json())["type"] == "history"
+        assert (await socket.receive_json())["type"] == "welcome"
+        return socket
+
+    async def frames(socket: aiohttp.ClientWebSocketResponse) -> list[dict[str, Any]]:
+        seen: list[dict[str, Any]] = []
+        while True:
+            try:
+                seen.append(await socket.receive_json(timeout=1.5))
+            except asyncio.TimeoutError:
+                return seen
+
+    async def scenario(client: TestClient) -> list[list[dict[str, Any]]]:
+        first, second = await tab(client), await tab(client)
+        await asyncio.gather(first.send_json(dict(click, id="1")),
+                             second.send_json(dict(click, id="2")))
+        seen = await asyncio.gather(frames(first), frames(second))
+        await first.close()
+        await second.close()
+        return list(seen)
+    first_frames, second_frames = with_fake_rasa(settings, rasa, scenario)
+    assert rasa.messages == ["/request_contract_copy"]
+    echoes = [f for f in first_frames if f["type"] == "user"]
+    assert [e["text"] for e in echoes] == ["Obtenir une copie de mon contrat"]
+    assert sum(f.get("code") == "stale_button" for f in first_frames + second_frames) == 1

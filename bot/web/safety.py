@@ -49,7 +49,7 @@ class Incoming:
 
     kind: str            # "message" (typed) or "button"
     text: str            # what goes to Rasa
-    shown: str           # what the transcript shows (a button's title)
+    shown: str           # what the echo shows (a button's title, once checked offered)
     client_id: str
 
 
@@ -65,10 +65,11 @@ def parse_frame(raw: str | bytes) -> Incoming:
         raise FrameError("bad_frame")
     client_id = str(frame.get("id") or "")[:64]
     if frame["type"] == "button":
-        payload, title = frame.get("payload"), frame.get("title")
-        if not isinstance(payload, str) or not payload or not isinstance(title, str):
+        payload = frame.get("payload")
+        if not isinstance(payload, str) or not payload:
             raise FrameError("bad_frame")
-        return Incoming("button", payload, title[:200], client_id)
+        # The title the client sends is not shown: the socket shows the offered button's.
+        return Incoming("button", payload, payload, client_id)
     text = frame.get("text")
     if not isinstance(text, str):
         raise FrameError("bad_frame")

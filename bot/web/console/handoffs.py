@@ -114,7 +114,7 @@ async def close(request: web.Request) -> web.StreamResponse:
     except HandoffConflict as error:
         raise web.HTTPConflict(text=str(error)) from None
     for text, buttons in replies:
-        await hub.offer(conversation, (b.payload for b in buttons))
+        await hub.offer(conversation, buttons)
         await hub.publish(conversation, Audience.CUSTOMERS,
                           Turn("bot", text, time.time(), buttons).frame())
     raise web.HTTPSeeOther("/console/queue")
