@@ -1,6 +1,7 @@
 """The gateway app in-process (no Rasa): the console sub-application and its guard."""
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -128,3 +129,46 @@ def test_the_rasa_client_refuses_what_is_not_a_conversation_id(sender: str) -> N
             with pytest.raises(ValueError):
                 await call
     run_async(calls())
+
+
+async def csrf_of(client: TestClient) -> str:
+    async with client.get("/console/queue") as page:
+        return str(re.search(r'name="csrf" value="([^"]+)"', await page.text())[1])
+
+
+def handed_off(settings: Settings, conversation: str) -> int:
+    """A waiting handoff of ``conversation``; its id."""
+    from bot.db.tables import HandoffReason
+    from bot.handoff.queue import HandoffQueue
+    return HandoffQueue(open_database(settings)).request(conversation, HandoffReason.ASKED).id
+
+
+async def take(client: TestClient, handoff: int) -> None:
+    async with client.post(f"/console/handoffs/{handoff}/take", allow_redirects=False,
+                           data={"csrf": await csrf_of(client)}) as response:
+        assert response.status == 303
+
+
+def test_customers_see_the_agents_display_name_never_the_login(settings: Settings) -> None:
+    from tests.test_gateway_app import FakeRasa, with_fake_rasa
+    rasa, conversation = FakeRasa(), "c" * 16
+    handoff = handed_off(settings, conversation)
+
+    async def scenario(client: TestClient) -> list[dict[str, Any]]:
+        customer = await client.ws_connect(f"/ws?session={conversation}",
+                                           headers={"Origin": settings.origins[0]})
+        await log_in(client)
+        await take(client, handoff)
+        agent = await client.ws_connect(f"/console/handoffs/{handoff}/ws")
+        await agent.send_json({"text": "Bonjour, je regarde votre dossier."})
+        frames = [await customer.receive_json(timeout=5) for _ in range(4)]
+        await agent.close()
+        await customer.close()
+        return frames
+    frames = with_fake_rasa(settings, rasa, scenario)
+    said = [f for f in frames if f.get("agent")]
+    assert [f["agent"] for f in said] == ["Léa Martin", "Léa Martin"]
+    assert said[1]["text"] == "Bonjour, je regarde votre dossier."
+    assert "lea" not in json.dumps(frames)
+    # the transcript (console only) still records which account wrote
+    assert [e["metadata"]["agent"] for e in rasa.events if e.get("metadata")] == ["lea", "lea"]

@@ -9,6 +9,7 @@ import time
 from aiohttp import WSMsgType, web
 
 from bot.db.tables import Handoff, HandoffStatus
+from bot.handoff.agents import ConsoleSession
 from bot.handoff.queue import HandoffConflict
 from bot.web.console.rendering import render
 from bot.web.console.state import CLOCK, CORPUS, HUB, QUEUE, RASA, SESSION
@@ -61,7 +62,7 @@ async def take(request: web.Request) -> web.StreamResponse:
         raise web.HTTPConflict(text="Cette conversation a déjà été prise.") from None
     try:
         await _say(request.app, handoff.conversation_id, f"{session.display_name}, conseiller du "
-                   "Service Clientèle, a rejoint la conversation.", session.username)
+                   "Service Clientèle, a rejoint la conversation.", session)
     except RasaUnavailable:
         pass  # taken all the same; the agent's first message will say hello
     raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}")
@@ -145,7 +146,7 @@ async def agent_socket(request: web.Request) -> web.StreamResponse:
                                         "avant d'écrire au client."})
                 continue
             try:
-                await _say(request.app, conversation, text, session.username)
+                await _say(request.app, conversation, text, session)
             except RasaUnavailable:
                 await socket.send_json({"type": "error", "text": "Message non envoyé : "
                                         "l'assistant est indisponible, réessayez."})
@@ -154,12 +155,15 @@ async def agent_socket(request: web.Request) -> web.StreamResponse:
     return socket
 
 
-async def _say(app: web.Application, conversation: str, text: str, agent: str) -> None:
-    """An agent's message: into the transcript (Rasa's tracker), to the customer's tabs and
-    to the agents' pages."""
+async def _say(app: web.Application, conversation: str, text: str,
+               agent: ConsoleSession) -> None:
+    """An agent's message: into the transcript (Rasa's tracker, with the agent's login for
+    the console), to the customer's tabs (with the display name only) and to the agents'
+    pages."""
     await app[RASA].append(conversation, [{"event": "bot", "text": text,
-                                           "metadata": {"agent": agent}}])
-    frame = {"type": "bot", "text": text, "ts": time.time(), "buttons": [], "agent": agent}
+                                           "metadata": {"agent": agent.username}}])
+    frame = {"type": "bot", "text": text, "ts": time.time(), "buttons": [],
+             "agent": agent.display_name}
     await app[HUB].publish(conversation, Audience.CUSTOMERS, frame)
     await app[HUB].publish(conversation, Audience.AGENTS,
                            {"type": "agent", "text": text, "ts": frame["ts"]})
