@@ -172,3 +172,23 @@ def test_customers_see_the_agents_display_name_never_the_login(settings: Setting
     assert "lea" not in json.dumps(frames)
     # the transcript (console only) still records which account wrote
     assert [e["metadata"]["agent"] for e in rasa.events if e.get("metadata")] == ["lea", "lea"]
+
+
+def test_the_login_refusal_does_not_tell_whether_an_account_exists(settings: Settings) -> None:
+    """Unknown account, wrong password, locked account: one and the same refusal."""
+    async def attempt(client: TestClient, username: str, password: str) -> tuple[int, str]:
+        async with client.get("/console/login") as page:
+            csrf = re.search(r'name="csrf" value="([^"]+)"', await page.text())[1]
+        async with client.post("/console/login", allow_redirects=False, data={
+                "csrf": csrf, "username": username, "password": password}) as response:
+            return response.status, re.search(r'class="error"[^>]*>([^<]*)<',
+                                              await response.text())[1]
+
+    async def scenario(client: TestClient) -> list[tuple[int, str]]:
+        answers = [await attempt(client, "personne", "mauvais mot de passe")]
+        answers += [await attempt(client, "lea", "mauvais mot de passe") for _ in range(5)]
+        answers.append(await attempt(client, "lea", PASSWORD))  # right, but locked now
+        return answers
+    answers = with_gateway(settings, scenario)
+    assert len(set(answers)) == 1 and answers[0][0] == 401, answers
+    assert "verrouillé" not in answers[0][1]
