@@ -192,3 +192,25 @@ def test_the_login_refusal_does_not_tell_whether_an_account_exists(settings: Set
     answers = with_gateway(settings, scenario)
     assert len(set(answers)) == 1 and answers[0][0] == 401, answers
     assert "verrouillé" not in answers[0][1]
+
+
+def test_an_agents_socket_stops_working_at_logout(settings: Settings) -> None:
+    from tests.test_gateway_app import FakeRasa, with_fake_rasa
+    rasa, conversation = FakeRasa(), "d" * 16
+    handoff = handed_off(settings, conversation)
+
+    async def scenario(client: TestClient) -> Any:
+        await log_in(client)
+        await take(client, handoff)
+        agent = await client.ws_connect(f"/console/handoffs/{handoff}/ws")
+        async with client.post("/console/logout", allow_redirects=False,
+                               data={"csrf": await csrf_of(client)}) as response:
+            assert response.status == 302
+        await agent.send_json({"text": "Encore là ?"})
+        answer = await agent.receive(timeout=5)
+        await agent.close()
+        return answer
+    answer = with_fake_rasa(settings, rasa, scenario)
+    assert answer.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+    assert [e["text"] for e in rasa.events if e.get("metadata")] == [
+        "Léa Martin, conseiller du Service Clientèle, a rejoint la conversation."]

@@ -6,13 +6,14 @@ import asyncio
 import json
 import time
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from bot.db.tables import Handoff, HandoffStatus
 from bot.handoff.agents import ConsoleSession
 from bot.handoff.queue import HandoffConflict
+from bot.web.console.auth import COOKIE
 from bot.web.console.rendering import render
-from bot.web.console.state import CLOCK, CORPUS, HUB, QUEUE, RASA, SESSION
+from bot.web.console.state import AGENTS, CLOCK, CORPUS, HUB, QUEUE, RASA, SESSION
 from bot.web.hub import Audience
 from bot.web.rasa import RasaUnavailable, Turn
 from bot.web.transcript import lines, summary
@@ -139,6 +140,9 @@ async def agent_socket(request: web.Request) -> web.StreamResponse:
                 text = str(json.loads(message.data).get("text", "")).strip()[:2000]
             except (ValueError, AttributeError):
                 continue
+            if not await _still_logged_in(request):
+                await socket.close(code=WSCloseCode.POLICY_VIOLATION, message=b"logged out")
+                break
             current = await asyncio.to_thread(queue.get, handoff.id)
             if not text or current is None or current.status is not HandoffStatus.ACTIVE \
                     or current.agent_id != session.agent_id:
@@ -153,6 +157,13 @@ async def agent_socket(request: web.Request) -> web.StreamResponse:
     finally:
         await hub.unsubscribe(conversation, Audience.AGENTS, socket)
     return socket
+
+
+async def _still_logged_in(request: web.Request) -> bool:
+    """Whether the session the socket was opened with is still live (not logged out, not
+    expired): checked on every message, since a socket outlives the request's guard."""
+    session = await asyncio.to_thread(request.app[AGENTS].session, request.cookies.get(COOKIE))
+    return session is not None and session.agent_id == request[SESSION].agent_id
 
 
 async def _say(app: web.Application, conversation: str, text: str,
