@@ -214,3 +214,28 @@ def test_an_agents_socket_stops_working_at_logout(settings: Settings) -> None:
     assert answer.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
     assert [e["text"] for e in rasa.events if e.get("metadata")] == [
         "Léa Martin, conseiller du Service Clientèle, a rejoint la conversation."]
+
+
+def test_notes_only_by_the_agent_holding_an_active_handoff(settings: Settings) -> None:
+    from bot.handoff.queue import HandoffQueue
+    database = open_database(settings)
+    queue, agents = HandoffQueue(database), AgentStore(database)
+    lea = agents.authenticate("lea", PASSWORD)
+    marc = agents.add("marc", "Marc Dubois", PASSWORD)
+    waiting, marcs, closed, leas = (handed_off(settings, c * 16) for c in "wmxl")
+    queue.take(marcs, marc.id)
+    queue.take(closed, lea.id)
+    queue.close(closed, lea.id, "réglé")
+    queue.take(leas, lea.id)
+
+    async def scenario(client: TestClient) -> dict[int, int]:
+        await log_in(client)
+        csrf, statuses = await csrf_of(client), {}
+        for handoff in (waiting, marcs, closed, leas):
+            async with client.post(f"/console/handoffs/{handoff}/notes", allow_redirects=False,
+                                   data={"csrf": csrf, "note": "À rappeler"}) as response:
+                statuses[handoff] = response.status
+        return statuses
+    assert with_gateway(settings, scenario) == {waiting: 409, marcs: 409, closed: 409, leas: 303}
+    assert [[n.text for n in queue.get(h).notes] for h in (waiting, marcs, closed, leas)] == [
+        [], [], [], ["À rappeler"]]

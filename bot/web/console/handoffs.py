@@ -84,11 +84,17 @@ async def handoff_page(request: web.Request) -> web.Response:
 
 @routes.post(r"/handoffs/{id:\d+}/notes")
 async def add_note(request: web.Request) -> web.StreamResponse:
+    """A note by the agent handling the conversation, while it is open."""
+    session = request[SESSION]
     handoff = await _handoff(request)
     text = str((await request.post()).get("note", "")).strip()[:2000]
     if text:
-        await asyncio.to_thread(request.app[QUEUE].add_note, handoff.id,
-                                request[SESSION].username, text)
+        try:
+            await asyncio.to_thread(request.app[QUEUE].add_note, handoff.id, session.agent_id,
+                                    session.username, text)
+        except HandoffConflict:
+            raise web.HTTPConflict(text="Seul le conseiller qui a pris cette conversation peut "
+                                        "y ajouter une note, tant qu'elle est ouverte.") from None
     raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}")
 
 
