@@ -195,6 +195,11 @@ def api_token(settings: Settings) -> str:
     path = settings.data_dir / "rasa-api-token"
     if not path.exists():
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
+        try:  # created readable by its owner only: never a moment readable by others
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process created it meanwhile: read theirs
+        else:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_urlsafe(32))
     return path.read_text().strip()

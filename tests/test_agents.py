@@ -7,7 +7,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from sqlalchemy import select
 
 from bot.db import make_engine, upgrade
 from bot.db.tables import Agent, AgentSession
+from bot.handoff import agents as agents_module
 from bot.handoff.agents import (
     LOCKOUT,
     MAX_FAILED_LOGINS,
@@ -72,6 +75,34 @@ def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(agents: Agent
         agents.authenticate("lea", PASSWORD, NOW + LOCKOUT - timedelta(seconds=1))
     assert refused.value.locked
     assert agents.authenticate("lea", PASSWORD, NOW + LOCKOUT).username == "lea"
+
+
+def test_parallel_wrong_guesses_get_five_password_checks_before_the_lock(
+        agents: AgentStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The failure count is taken before the (slow) password check, atomically: twelve
+    guesses at once cannot all be checked before the account locks."""
+    checked: list[str] = []
+    real_verify = agents_module._verify
+
+    def slow_verify(password_hash: str, password: str) -> bool:
+        if password_hash != agents_module._DUMMY_HASH:
+            checked.append(password)
+        time.sleep(0.2)   # argon2 on a busy server: a wide window between check and count
+        return real_verify(password_hash, password)
+    monkeypatch.setattr(agents_module, "_verify", slow_verify)
+
+    def guess(attempt: int) -> bool:
+        try:
+            agents.authenticate("lea", f"wrong {attempt}", NOW)
+        except LoginRefused as refused:
+            return refused.locked
+        return False
+    with ThreadPoolExecutor(12) as pool:
+        list(pool.map(guess, range(12)))
+    assert 0 < len(checked) <= MAX_FAILED_LOGINS
+    with pytest.raises(LoginRefused) as refused:
+        agents.authenticate("lea", PASSWORD, NOW + timedelta(seconds=1))
+    assert refused.value.locked
 
 
 def test_sessions_store_only_a_hash_and_expire(agents: AgentStore) -> None:

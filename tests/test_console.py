@@ -144,14 +144,13 @@ def test_forms_need_the_csrf_token_and_the_status_change_is_audited(
 def test_five_wrong_passwords_lock_the_account(gateway: Settings, agent: str) -> None:
     async def scenario() -> None:
         async with client() as http:
-            for _ in range(4):
+            for _ in range(5):
                 response = await login(http, gateway.gateway_url, agent, "mauvais mot de passe")
                 assert response.status == 401
                 assert "Identifiant ou mot de passe incorrect." in await response.text()
-            response = await login(http, gateway.gateway_url, agent, "mauvais mot de passe")
-            assert "Compte verrouillé" in await response.text()
             response = await login(http, gateway.gateway_url, agent)  # the right one, too late
-            assert response.status == 401 and "Compte verrouillé" in await response.text()
+            assert response.status == 401   # the same refusal (no hint that the account exists)
+            assert "Identifiant ou mot de passe incorrect." in await response.text()
     run(scenario())
 
 
@@ -190,7 +189,7 @@ def test_a_wrong_answer_is_reviewed_and_exported_for_maintainers(
     from bot.handoff.queue import HandoffQueue
     from bot.settings import PROJECT_ROOT
 
-    sender = f"review-{secrets.token_hex(4)}"
+    sender = f"review-{secrets.token_hex(8)}"
     assistant.send(sender, "Comment activer un contrat ServicePac ?")
     handoff = HandoffQueue(open_database(gateway)).request(sender, HandoffReason.NOT_HELPFUL)
 
@@ -224,7 +223,7 @@ def test_a_wrong_answer_is_reviewed_and_exported_for_maintainers(
 
 def test_past_conversations_are_found_by_reference_email_text_and_day(
         gateway: Settings, agent: str, store: TicketStore, assistant) -> None:
-    sender = f"search-{secrets.token_hex(4)}"
+    sender = f"search-{secrets.token_hex(8)}"
     marker = f"zebre{secrets.token_hex(3)}"
     assistant.send(sender, f"bonjour, question {marker} sur l'échéance de ma facture")
     reference = store.file(NewTicket(
@@ -256,7 +255,7 @@ def test_a_customer_message_with_markup_is_inert_in_the_queue_and_transcript(
         gateway: Settings, agent: str, store: TicketStore, assistant) -> None:
     from bot.handoff.queue import HandoffQueue
 
-    sender = f"markup-{secrets.token_hex(4)}"
+    sender = f"markup-{secrets.token_hex(8)}"
     hostile = "<script>document.title='pwned'</script><b onmouseover=alert(1)>facture</b>"
     assistant.send(sender, hostile)
     handoff = HandoffQueue(open_database(gateway)).request(sender, HandoffReason.ASKED)

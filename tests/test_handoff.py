@@ -63,10 +63,18 @@ def test_one_agent_takes_and_only_that_agent_closes(queue) -> None:
         handoffs.rate("c1", 6, NOW)
 
 
-def test_notes_are_kept_with_the_handoff(queue) -> None:
-    handoffs, _, _ = queue
+def test_notes_are_kept_with_the_handoff_and_written_by_its_agent_only(queue) -> None:
+    handoffs, lea, marc = queue
     handoff = handoffs.request("c1", "asked", NOW)
-    handoffs.add_note(handoff.id, "lea", "Client déjà rappelé hier")
+    with pytest.raises(HandoffConflict):   # not taken yet
+        handoffs.add_note(handoff.id, lea, "lea", "Trop tôt")
+    handoffs.take(handoff.id, lea, NOW)
+    handoffs.add_note(handoff.id, lea, "lea", "Client déjà rappelé hier")
+    with pytest.raises(HandoffConflict):   # another agent's
+        handoffs.add_note(handoff.id, marc, "marc", "Pas la mienne")
+    handoffs.close(handoff.id, lea, "ok")
+    with pytest.raises(HandoffConflict):   # closed
+        handoffs.add_note(handoff.id, lea, "lea", "Trop tard")
     assert [n.text for n in handoffs.get(handoff.id).notes] == ["Client déjà rappelé hier"]
 
 

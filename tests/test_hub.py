@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.corpus.model import ButtonSpec as Button
 from bot.web.hub import Audience, ConversationHub
 from tests.conftest import run_async
 
@@ -65,13 +66,13 @@ def test_offered_buttons_are_kept_while_a_customer_watches() -> None:
 
     async def scenario() -> list[frozenset[str]]:
         seen = []
-        await hub.offer("c1", {"/stop"})                 # nobody watches: the transcript has them
+        await hub.offer("c1", [Button("Quitter", "/stop")])                 # nobody watches: the transcript has them
         seen.append(await hub.offered("c1"))
         await hub.subscribe("c1", AGENTS, agent)
-        await hub.offer("c1", {"/stop"})                 # an agent is no customer
+        await hub.offer("c1", [Button("Quitter", "/stop")])                 # an agent is no customer
         seen.append(await hub.offered("c1"))
         await hub.subscribe("c1", CUSTOMERS, tab)
-        await hub.offer("c1", ['/rate{"rating": "1"}', '/rate{"rating": "2"}'])
+        await hub.offer("c1", [Button("1", '/rate{"rating": "1"}'), Button("2", '/rate{"rating": "2"}')])
         seen.append(await hub.offered("c1"))
         seen.append(await hub.offered("c2"))
         await hub.unsubscribe("c1", CUSTOMERS, tab)
@@ -82,3 +83,16 @@ def test_offered_buttons_are_kept_while_a_customer_watches() -> None:
     assert run_async(scenario()) == [
         frozenset(), frozenset(), frozenset({'/rate{"rating": "1"}', '/rate{"rating": "2"}'}),
         frozenset(), frozenset(), frozenset()]
+
+
+def test_an_offered_button_is_claimed_once_with_its_title() -> None:
+    hub = ConversationHub()
+
+    async def scenario() -> list[str | None]:
+        await hub.subscribe("c1", CUSTOMERS, Socket())
+        await hub.offer("c1", [Button("Oui", "/affirm"), Button("Non", "/deny")])
+        claims = [await hub.claim("c1", "/affirm"), await hub.claim("c1", "/affirm"),
+                  await hub.claim("c1", "/deny")]
+        await hub.offer("c1", [Button("Oui", "/affirm")])   # offered again: clickable again
+        return [*claims, await hub.claim("c1", "/affirm"), await hub.claim("c2", "/affirm")]
+    assert run_async(scenario()) == ["Oui", None, None, "Oui", None]

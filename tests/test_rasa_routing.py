@@ -17,7 +17,7 @@ from bot.web.rasa import RasaClient, RasaUnavailable, ServerHealth, rendezvous
 from tests.conftest import free_port, run_async
 
 URLS = [f"http://127.0.0.1:{port}" for port in (5005, 5006, 5007)]
-KEYS = [f"conversation-{i}" for i in range(3000)]
+KEYS = [f"conversation-{i:04d}" for i in range(3000)]  # conversation ids (16+ characters)
 
 
 @dataclass

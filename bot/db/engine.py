@@ -8,10 +8,14 @@ from sqlalchemy import Engine, create_engine, event
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys on and a busy timeout."""
+    """An engine for ``url``; SQLite gets foreign keys on and a busy timeout.
+
+    ``hide_parameters``: a database error (logged, raised) never carries the values of its
+    statement, which are customers' data (names, e-mail addresses, messages).
+    """
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"timeout": 15})
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    engine = create_engine(url, connect_args={"timeout": 15}, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(connection: sqlite3.Connection, _record: Any) -> None:

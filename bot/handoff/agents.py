@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -69,35 +69,43 @@ class AgentStore:
 
     def authenticate(self, username: str, password: str,
                      now: datetime | None = None) -> Agent:
-        """The agent if the password is right; LoginRefused otherwise (5 failures lock 15 min)."""
+        """The agent if the password is right; LoginRefused otherwise (5 failures lock 15 min).
+
+        Each attempt is counted before its (slow) password check, in one conditional
+        UPDATE … RETURNING that only an unlocked account with fewer than five attempts
+        counted passes: of any number of concurrent guesses, at most five are checked
+        before the lock. A right password clears the count.
+        """
         now = now or self._clock.now()
-        refused: LoginRefused | None = None
-        # The failure count must be committed, so the refusal is raised after the transaction.
+        name = username.strip().lower()
+        unlocked = or_(Agent.locked_until.is_(None), Agent.locked_until <= now)
         with self._sessions() as session, session.begin():
-            agent = session.scalars(
-                select(Agent).where(Agent.username == username.strip().lower())).one_or_none()
-            if agent is None:
-                _verify(_DUMMY_HASH, password)  # same work whether the account exists or not
-                refused = LoginRefused()
-            elif agent.locked_until and agent.locked_until > now:
-                refused = LoginRefused(locked=True)
-            elif not _verify(agent.password_hash, password):
-                # Counted in SQL, so that concurrent attempts cannot overwrite each other.
-                session.execute(update(Agent).where(Agent.id == agent.id)
-                                .values(failed_logins=Agent.failed_logins + 1)
-                                .execution_options(synchronize_session=False))
-                failures = session.scalars(select(Agent.failed_logins).where(Agent.id == agent.id)
-                                           .execution_options(populate_existing=True)).one()
-                refused = LoginRefused()
-                if failures >= MAX_FAILED_LOGINS:
-                    session.execute(update(Agent).where(Agent.id == agent.id)
+            claimed = session.execute(
+                update(Agent).where(Agent.username == name, unlocked,
+                                    Agent.failed_logins < MAX_FAILED_LOGINS)
+                .values(failed_logins=Agent.failed_logins + 1)
+                .returning(Agent.id, Agent.password_hash, Agent.failed_logins)
+                .execution_options(synchronize_session=False)).one_or_none()
+        if claimed is None:  # unknown, locked, or five attempts already under way
+            _verify(_DUMMY_HASH, password)  # the same work whether the account exists or not
+            with self._sessions() as session:
+                locked_until = session.scalar(select(Agent.locked_until)
+                                              .where(Agent.username == name))
+            raise LoginRefused(locked=locked_until is not None and locked_until > now)
+        agent_id, password_hash, attempts = claimed
+        if not _verify(password_hash, password):
+            if attempts >= MAX_FAILED_LOGINS:
+                with self._sessions() as session, session.begin():
+                    session.execute(update(Agent).where(Agent.id == agent_id)
                                     .values(locked_until=now + LOCKOUT, failed_logins=0)
                                     .execution_options(synchronize_session=False))
-                    refused = LoginRefused(locked=True)
-            else:
-                agent.failed_logins, agent.locked_until = 0, None
-        if refused or agent is None:
-            raise refused or LoginRefused()
+                raise LoginRefused(locked=True)
+            raise LoginRefused()
+        with self._sessions() as session, session.begin():
+            session.execute(update(Agent).where(Agent.id == agent_id)
+                            .values(failed_logins=0, locked_until=None)
+                            .execution_options(synchronize_session=False))
+            agent = session.get_one(Agent, agent_id)
         return agent
 
     def open_session(self, agent: Agent, now: datetime | None = None) -> tuple[str, str]:

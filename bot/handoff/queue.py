@@ -121,8 +121,19 @@ class HandoffQueue:
             return None
         return self.get(handoff.id)
 
-    def add_note(self, handoff_id: int, author: str, text: str) -> None:
+    def add_note(self, handoff_id: int, agent_id: int, author: str, text: str) -> None:
+        """An internal note by the agent handling the conversation (HandoffConflict for
+        anyone else, or once closed)."""
         with self._sessions() as session, session.begin():
+            # A guarded no-op UPDATE: the check and the note are one transaction, and the
+            # handoff's row stays locked until the note is in (a concurrent close waits).
+            held = cast(CursorResult[Any], session.execute(
+                update(Handoff).where(Handoff.id == handoff_id,
+                                      Handoff.status == HandoffStatus.ACTIVE,
+                                      Handoff.agent_id == agent_id)
+                .values(agent_id=agent_id).execution_options(synchronize_session=False)))
+            if held.rowcount != 1:
+                raise HandoffConflict("only the agent handling this conversation can add notes")
             session.add(HandoffNote(handoff_id=handoff_id, author=author, text=text,
                                     at=self._clock.now()))
 

@@ -2,7 +2,8 @@
 
 Protocol (JSON frames):
 - client -> server: ``{"type": "message", "text", "id"}`` (typed) or
-  ``{"type": "button", "payload", "title", "id"}`` (a button the bot offered);
+  ``{"type": "button", "payload", "id"}`` (a button the bot offered, accepted once per
+  offering and echoed with its offered title; a ``title`` sent along is ignored);
 - server -> client: ``history`` (on connect), ``welcome`` (empty conversation), ``user``
   (a message from this conversation, echoed to every tab), ``bot``, ``typing``, ``error``.
   A bot turn is ``typing`` on, its ``bot`` (or ``error``) frames, then ``typing`` off.
@@ -10,6 +11,7 @@ Protocol (JSON frames):
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from typing import Any
@@ -23,11 +25,11 @@ from bot.payloads import Payload
 from bot.web.hub import Audience, ConversationHub
 from bot.web.rasa import Button, RasaClient, RasaUnavailable, Turn
 from bot.web.safety import (
-    SESSION_ID,
     FrameError,
     Incoming,
     RateLimiter,
     error_frame,
+    is_conversation_id,
     parse_frame,
 )
 
@@ -56,7 +58,7 @@ class CustomerSocket:
         if request.headers.get("Origin", "").rstrip("/") not in self.origins:
             raise web.HTTPForbidden(text="origin not allowed")
         session = request.query.get("session", "")
-        if not SESSION_ID.match(session):
+        if not is_conversation_id(session):
             raise web.HTTPBadRequest(text="session must be 16-64 letters, digits, '-' or '_'")
         socket = web.WebSocketResponse(heartbeat=30, max_msg_size=1024 * 1024)
         await socket.prepare(request)
@@ -83,7 +85,7 @@ class CustomerSocket:
         await socket.send_json({"type": "history", "messages": [t.frame() for t in turns]})
         if not turns:
             await socket.send_json(dict(self.welcome.frame(), type="welcome"))
-            await self.hub.offer(session, (b.payload for b in self.welcome.buttons))
+            await self.hub.offer(session, self.welcome.buttons)
         elif not await self.hub.offered(session):
             await self.hub.offer(session, _latest_buttons(turns))
 
@@ -94,13 +96,18 @@ class CustomerSocket:
         except FrameError as error:
             await socket.send_json(error_frame(error.code))
             return
-        if incoming.kind == "button" and incoming.text not in await self.hub.offered(session):
-            await socket.send_json(error_frame("stale_button"))
-            return
         if not (self.per_session.allow(session) and self.per_ip.allow(ip)):
             await socket.send_json(error_frame("rate_limited"))
             return
         async with turn_lock:  # one message at a time per conversation, in order
+            if incoming.kind == "button":
+                # Checked in the turn: a button offered once is clicked once, whatever the
+                # number of tabs; it shows the title the bot gave it, not the client's.
+                title = await self.hub.claim(session, incoming.text)
+                if title is None:
+                    await socket.send_json(error_frame("stale_button"))
+                    return
+                incoming = dataclasses.replace(incoming, shown=title)
             await self._converse(incoming, session)
 
     async def _converse(self, incoming: Incoming, session: str) -> None:
@@ -126,9 +133,9 @@ class CustomerSocket:
             await self._to_tabs(session, error_frame("unavailable"))
             await self._to_tabs(session, {"type": "typing", "on": False})
             return
-        offered: set[str] = set()
+        offered: list[Button] = []
         for text, buttons in replies:
-            offered |= {b.payload for b in buttons}
+            offered += buttons
             await self._to_tabs(session, Turn("bot", text, time.time(), buttons).frame())
         await self.hub.offer(session, offered)
         await self._to_tabs(session, {"type": "typing", "on": False})
@@ -156,13 +163,13 @@ class CustomerSocket:
         await self.hub.publish(session, Audience.CUSTOMERS, frame)
 
 
-def _latest_buttons(turns: list[Turn]) -> set[str]:
-    """Payloads of the buttons shown since the customer's last message."""
-    offered: set[str] = set()
+def _latest_buttons(turns: list[Turn]) -> list[Button]:
+    """The buttons shown since the customer's last message."""
+    offered: list[Button] = []
     for turn in reversed(turns):
         if turn.sender == "user":
             break
-        offered |= {b.payload for b in turn.buttons}
+        offered = [*turn.buttons, *offered]
     return offered
 
 

@@ -1,5 +1,5 @@
 """Where the customer socket and the agent console meet: who watches each conversation, and
-the buttons last offered to its customer.
+the buttons last offered to its customer (each accepted once per offering).
 
 Each side subscribes its own sockets and publishes frames to an audience: the customer
 socket its customer's messages (to the agents, while handed off) and the bot's turns, the
@@ -13,6 +13,8 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from bot.corpus.model import ButtonSpec
 
 
 class Audience(enum.Enum):
@@ -33,7 +35,7 @@ class Subscriber(Protocol):
 class _Watched:
     sockets: dict[Audience, set[Subscriber]] = field(
         default_factory=lambda: {audience: set() for audience in Audience})
-    offered: frozenset[str] = frozenset()
+    offered: dict[str, str] = field(default_factory=dict)   # payload -> title
 
     def empty(self) -> bool:
         return not any(self.sockets.values())
@@ -75,17 +77,28 @@ class ConversationHub:
     async def offered(self, conversation: str) -> frozenset[str]:
         """Payloads of the buttons last offered to the customer (the only ones accepted)."""
         watched = self._watched.get(conversation)
-        return watched.offered if watched is not None else frozenset()
+        return frozenset(watched.offered) if watched is not None else frozenset()
 
-    async def offer(self, conversation: str, payloads: Iterable[str]) -> None:
+    async def offer(self, conversation: str, buttons: Iterable[ButtonSpec]) -> None:
         """The customer's buttons are now these. Kept while a customer watches; the next
         one to connect finds them in the transcript."""
         watched = self._watched.get(conversation)
         if watched is not None and watched.sockets[Audience.CUSTOMERS]:
-            watched.offered = frozenset(payloads)
+            watched.offered = {button.payload: button.title for button in buttons}
+
+    async def claim(self, conversation: str, payload: str) -> str | None:
+        """The title of the offered button with ``payload``, whose offering is then used up
+        (no button is offered until the next ``offer``); None if it was not offered. Of two
+        tabs clicking the same button, one gets it."""
+        watched = self._watched.get(conversation)
+        if watched is None or payload not in watched.offered:
+            return None
+        title = watched.offered[payload]
+        watched.offered = {}
+        return title
 
     def _forget_unwatched(self, conversation: str, watched: _Watched) -> None:
         if not watched.sockets[Audience.CUSTOMERS]:
-            watched.offered = frozenset()
+            watched.offered = {}
         if watched.empty() and self._watched.get(conversation) is watched:
             del self._watched[conversation]

@@ -12,6 +12,7 @@ from typing import Any
 import aiohttp
 
 from bot.corpus.model import ButtonSpec
+from bot.web.safety import is_conversation_id
 
 Button = ButtonSpec  # the same (title, payload) pair
 log = logging.getLogger(__name__)
@@ -202,17 +203,17 @@ class RasaClient:
 
     async def tracker(self, sender: str) -> dict[str, Any]:
         """The raw tracker (events, slots) through the token-protected HTTP API."""
-        tracker: dict[str, Any] = await self._call("GET", f"/conversations/{sender}/tracker",
+        tracker: dict[str, Any] = await self._call("GET", f"{_conversation(sender)}/tracker",
                                                    sender=sender, changes_nothing=True)
         return tracker
 
     async def append(self, sender: str, events: list[dict[str, Any]]) -> None:
         """Add events to the conversation (an agent's message, ``resume``)."""
-        await self._call("POST", f"/conversations/{sender}/tracker/events", events, sender=sender)
+        await self._call("POST", f"{_conversation(sender)}/tracker/events", events, sender=sender)
 
     async def execute(self, sender: str, action: str) -> list[tuple[str, tuple[Button, ...]]]:
         """Run one action in the conversation (the bot's turn); its messages."""
-        result = await self._call("POST", f"/conversations/{sender}/execute", {"name": action},
+        result = await self._call("POST", f"{_conversation(sender)}/execute", {"name": action},
                                   sender=sender)
         return _replies(result.get("messages"))
 
@@ -246,6 +247,15 @@ class RasaClient:
             for url in self.health.suspects():
                 if not await self.probe(url):
                     self.health.mark_down(url)
+
+
+def _conversation(sender: str) -> str:
+    """The API path of a conversation; ValueError for anything but a conversation id (a
+    second line behind the gateway's own checks: "x/../../version?" would be another
+    endpoint, called with the token)."""
+    if not is_conversation_id(sender):
+        raise ValueError(f"not a conversation id: {sender!r}")
+    return f"/conversations/{sender}"
 
 
 def _not_sent(error: BaseException | None) -> bool:

@@ -13,7 +13,13 @@ from bot.facts import UNAVAILABLE_APOLOGY
 
 MAX_MESSAGE_LENGTH = 2000   # characters a customer may type in one message (widget shows it)
 MAX_FRAME_BYTES = 16_384    # a larger frame is refused whole, before parsing
-SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+SESSION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")   # a conversation id, whole (fullmatch)
+
+
+def is_conversation_id(text: str) -> bool:
+    """Whether ``text`` is a conversation id the gateway accepts (``SESSION_ID``, the whole
+    text: ``re.match`` with ``$`` would let a final newline through)."""
+    return SESSION_ID.fullmatch(text) is not None
 
 
 class FrameError(ValueError):
@@ -43,7 +49,7 @@ class Incoming:
 
     kind: str            # "message" (typed) or "button"
     text: str            # what goes to Rasa
-    shown: str           # what the transcript shows (a button's title)
+    shown: str           # what the echo shows (a button's title, once checked offered)
     client_id: str
 
 
@@ -59,10 +65,11 @@ def parse_frame(raw: str | bytes) -> Incoming:
         raise FrameError("bad_frame")
     client_id = str(frame.get("id") or "")[:64]
     if frame["type"] == "button":
-        payload, title = frame.get("payload"), frame.get("title")
-        if not isinstance(payload, str) or not payload or not isinstance(title, str):
+        payload = frame.get("payload")
+        if not isinstance(payload, str) or not payload:
             raise FrameError("bad_frame")
-        return Incoming("button", payload, title[:200], client_id)
+        # The title the client sends is not shown: the socket shows the offered button's.
+        return Incoming("button", payload, payload, client_id)
     text = frame.get("text")
     if not isinstance(text, str):
         raise FrameError("bad_frame")

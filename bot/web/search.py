@@ -3,7 +3,8 @@
 Conversations live in Rasa's SQL tracker store (table ``events``: one row per event, the
 event as JSON in ``data``); references and e-mail addresses lead to conversations through
 the tickets filed in them. Read-only: a SQLite file is opened read-only, a PostgreSQL
-database in read-only transactions.
+database in read-only transactions. Errors never carry a statement's parameters (what was
+searched: a reference, an e-mail address).
 """
 from __future__ import annotations
 
@@ -40,12 +41,14 @@ class ConversationSearch:
         self._file: Path | None = None
         if url.get_backend_name() == "sqlite":
             self._file = Path(url.database or "")
-            self.events: Engine = create_engine(f"sqlite:///file:{self._file}?mode=ro&uri=true")
+            self.events: Engine = create_engine(f"sqlite:///file:{self._file}?mode=ro&uri=true",
+                                                hide_parameters=True)
         elif url.get_backend_name() == "postgresql":
             self.events = create_engine(
-                url, connect_args={"options": "-c default_transaction_read_only=on"})
+                url, connect_args={"options": "-c default_transaction_read_only=on"},
+                hide_parameters=True)
         else:
-            self.events = create_engine(url)
+            self.events = create_engine(url, hide_parameters=True)
 
     @property
     def available(self) -> bool:

@@ -6,7 +6,8 @@
   the gateway is reached over HTTPS; only its hash is stored;
 - every POST carries the session's CSRF token (the login form: a token bound to a cookie)
   and, when the browser sends one, an Origin of the gateway itself (sockets too);
-- five wrong passwords lock an account for fifteen minutes (``AgentStore``).
+- five wrong passwords lock an account for fifteen minutes (``AgentStore``); the refusal
+  is the same for an unknown account, a wrong password and a locked account.
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from bot.web.console.state import AGENTS, SESSION
 COOKIE = "faqbot_console"
 LOGIN_COOKIE = "faqbot_login"
 LOGIN_PAGE = "/console/login"
+LOGIN_REFUSED = ("Identifiant ou mot de passe incorrect. Après cinq essais infructueux, la "
+                 "connexion est bloquée pendant 15 minutes.")
 routes = web.RouteTableDef()
 
 
@@ -79,10 +82,10 @@ async def login(request: web.Request) -> web.StreamResponse:
     try:
         agent = await asyncio.to_thread(agents.authenticate, str(form.get("username", "")),
                                         str(form.get("password", "")))
-    except LoginRefused as refused:
-        message = ("Compte verrouillé après plusieurs tentatives : réessayez dans 15 minutes."
-                   if refused.locked else "Identifiant ou mot de passe incorrect.")
-        return _login_form(request, message, status=401)
+    except LoginRefused:
+        # One refusal for an unknown account, a wrong password and a locked account: the
+        # page must not tell which accounts exist.
+        return _login_form(request, LOGIN_REFUSED, status=401)
     token, _ = await asyncio.to_thread(agents.open_session, agent)
     response = web.HTTPFound("/console/")
     response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", secure=request.secure,

@@ -10,6 +10,7 @@ from aiohttp import web
 from bot.web.console.rendering import render
 from bot.web.console.state import CORPUS, QUEUE, RASA, REVIEWS, SEARCH, SESSION
 from bot.web.rasa import RasaUnavailable
+from bot.web.safety import is_conversation_id
 from bot.web.transcript import lines
 
 routes = web.RouteTableDef()
@@ -32,7 +33,7 @@ async def search_page(request: web.Request) -> web.Response:
 
 @routes.get("/conversations/{sender}")
 async def conversation_page(request: web.Request) -> web.Response:
-    sender = request.match_info["sender"]
+    sender = _sender(request)
     try:
         tracker = await request.app[RASA].tracker(sender)
     except RasaUnavailable:
@@ -46,7 +47,7 @@ async def conversation_page(request: web.Request) -> web.Response:
 @routes.post("/conversations/{sender}/review")
 async def review(request: web.Request) -> web.StreamResponse:
     """Mark a bot answer as wrong and name the right FAQ entry."""
-    sender = request.match_info["sender"]
+    sender = _sender(request)
     form = await request.post()
     entry = str(form.get("entry", ""))
     if entry not in await asyncio.to_thread(request.app[CORPUS].ids):
@@ -60,3 +61,11 @@ async def review(request: web.Request) -> web.StreamResponse:
     back = str(form.get("back", ""))
     raise web.HTTPSeeOther(back if back.startswith("/console/") else
                            f"/console/conversations/{sender}")
+
+
+def _sender(request: web.Request) -> str:
+    """The conversation id of the URL; 404 for anything else (never passed on to Rasa)."""
+    sender = request.match_info["sender"]
+    if not is_conversation_id(sender):
+        raise web.HTTPNotFound(text="no such conversation")
+    return sender

@@ -6,12 +6,14 @@ import asyncio
 import json
 import time
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from bot.db.tables import Handoff, HandoffStatus
+from bot.handoff.agents import ConsoleSession
 from bot.handoff.queue import HandoffConflict
+from bot.web.console.auth import COOKIE
 from bot.web.console.rendering import render
-from bot.web.console.state import CLOCK, CORPUS, HUB, QUEUE, RASA, SESSION
+from bot.web.console.state import AGENTS, CLOCK, CORPUS, HUB, QUEUE, RASA, SESSION
 from bot.web.hub import Audience
 from bot.web.rasa import RasaUnavailable, Turn
 from bot.web.transcript import lines, summary
@@ -35,7 +37,7 @@ async def queue_page(request: web.Request) -> web.Response:
     for handoff in handoffs:
         try:
             about = summary(await rasa.tracker(handoff.conversation_id))
-        except RasaUnavailable:
+        except (RasaUnavailable, ValueError):  # ValueError: not a conversation id
             about = {"topics": [], "answered": [], "mentioned": [], "slots": {},
                      "last_messages": []}
         rows.append({"handoff": handoff, "summary": about,
@@ -61,7 +63,7 @@ async def take(request: web.Request) -> web.StreamResponse:
         raise web.HTTPConflict(text="Cette conversation a déjà été prise.") from None
     try:
         await _say(request.app, handoff.conversation_id, f"{session.display_name}, conseiller du "
-                   "Service Clientèle, a rejoint la conversation.", session.username)
+                   "Service Clientèle, a rejoint la conversation.", session)
     except RasaUnavailable:
         pass  # taken all the same; the agent's first message will say hello
     raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}")
@@ -72,7 +74,7 @@ async def handoff_page(request: web.Request) -> web.Response:
     handoff = await _handoff(request)
     try:
         tracker = await request.app[RASA].tracker(handoff.conversation_id)
-    except RasaUnavailable:
+    except (RasaUnavailable, ValueError):  # ValueError: not a conversation id
         tracker = {}
     return render("handoff.html", session=request[SESSION], handoff=handoff,
                   transcript=lines(tracker), summary=summary(tracker),
@@ -82,11 +84,17 @@ async def handoff_page(request: web.Request) -> web.Response:
 
 @routes.post(r"/handoffs/{id:\d+}/notes")
 async def add_note(request: web.Request) -> web.StreamResponse:
+    """A note by the agent handling the conversation, while it is open."""
+    session = request[SESSION]
     handoff = await _handoff(request)
     text = str((await request.post()).get("note", "")).strip()[:2000]
     if text:
-        await asyncio.to_thread(request.app[QUEUE].add_note, handoff.id,
-                                request[SESSION].username, text)
+        try:
+            await asyncio.to_thread(request.app[QUEUE].add_note, handoff.id, session.agent_id,
+                                    session.username, text)
+        except HandoffConflict:
+            raise web.HTTPConflict(text="Seul le conseiller qui a pris cette conversation peut "
+                                        "y ajouter une note, tant qu'elle est ouverte.") from None
     raise web.HTTPSeeOther(f"/console/handoffs/{handoff.id}")
 
 
@@ -114,7 +122,7 @@ async def close(request: web.Request) -> web.StreamResponse:
     except HandoffConflict as error:
         raise web.HTTPConflict(text=str(error)) from None
     for text, buttons in replies:
-        await hub.offer(conversation, (b.payload for b in buttons))
+        await hub.offer(conversation, buttons)
         await hub.publish(conversation, Audience.CUSTOMERS,
                           Turn("bot", text, time.time(), buttons).frame())
     raise web.HTTPSeeOther("/console/queue")
@@ -138,6 +146,9 @@ async def agent_socket(request: web.Request) -> web.StreamResponse:
                 text = str(json.loads(message.data).get("text", "")).strip()[:2000]
             except (ValueError, AttributeError):
                 continue
+            if not await _still_logged_in(request):
+                await socket.close(code=WSCloseCode.POLICY_VIOLATION, message=b"logged out")
+                break
             current = await asyncio.to_thread(queue.get, handoff.id)
             if not text or current is None or current.status is not HandoffStatus.ACTIVE \
                     or current.agent_id != session.agent_id:
@@ -145,7 +156,7 @@ async def agent_socket(request: web.Request) -> web.StreamResponse:
                                         "avant d'écrire au client."})
                 continue
             try:
-                await _say(request.app, conversation, text, session.username)
+                await _say(request.app, conversation, text, session)
             except RasaUnavailable:
                 await socket.send_json({"type": "error", "text": "Message non envoyé : "
                                         "l'assistant est indisponible, réessayez."})
@@ -154,12 +165,22 @@ async def agent_socket(request: web.Request) -> web.StreamResponse:
     return socket
 
 
-async def _say(app: web.Application, conversation: str, text: str, agent: str) -> None:
-    """An agent's message: into the transcript (Rasa's tracker), to the customer's tabs and
-    to the agents' pages."""
+async def _still_logged_in(request: web.Request) -> bool:
+    """Whether the session the socket was opened with is still live (not logged out, not
+    expired): checked on every message, since a socket outlives the request's guard."""
+    session = await asyncio.to_thread(request.app[AGENTS].session, request.cookies.get(COOKIE))
+    return session is not None and session.agent_id == request[SESSION].agent_id
+
+
+async def _say(app: web.Application, conversation: str, text: str,
+               agent: ConsoleSession) -> None:
+    """An agent's message: into the transcript (Rasa's tracker, with the agent's login for
+    the console), to the customer's tabs (with the display name only) and to the agents'
+    pages."""
     await app[RASA].append(conversation, [{"event": "bot", "text": text,
-                                           "metadata": {"agent": agent}}])
-    frame = {"type": "bot", "text": text, "ts": time.time(), "buttons": [], "agent": agent}
+                                           "metadata": {"agent": agent.username}}])
+    frame = {"type": "bot", "text": text, "ts": time.time(), "buttons": [],
+             "agent": agent.display_name}
     await app[HUB].publish(conversation, Audience.CUSTOMERS, frame)
     await app[HUB].publish(conversation, Audience.AGENTS,
                            {"type": "agent", "text": text, "ts": frame["ts"]})
