@@ -17,6 +17,7 @@ from tests.conftest import Assistant, free_port, run_async, start_assistant
 
 pytestmark = pytest.mark.model
 PASSWORD = "une phrase de passe assez longue"
+CUSTOMER = "client-fidele-0001"  # a conversation id as the gateway issues them (16-64)
 
 
 async def console_queue(settings: Settings) -> str:
@@ -44,14 +45,14 @@ def test_conversations_and_the_queue_survive_a_restart(test_settings: Settings,
             services[-1].wait_ready(timeout=60)
             assistant = Assistant(settings, "restart-token")
             if restart == 0:
-                assistant.send("fidele", question)
-                assistant.send("fidele", "je veux parler à un conseiller")
-                assistant.send("fidele", "c'est urgent, ma facture est fausse")
+                assistant.send(CUSTOMER, question)
+                assistant.send(CUSTOMER, "je veux parler à un conseiller")
+                assistant.send(CUSTOMER, "c'est urgent, ma facture est fausse")
             else:
-                events = assistant.tracker("fidele")["events"]
+                events = assistant.tracker(CUSTOMER)["events"]
                 assert [e["text"] for e in events if e["event"] == "user"] == [
                     question, "je veux parler à un conseiller", "c'est urgent, ma facture est fausse"]
-                assert HandoffQueue(open_database(settings)).open_for("fidele") is not None
+                assert HandoffQueue(open_database(settings)).open_for(CUSTOMER) is not None
                 assert "c&#39;est urgent, ma facture est fausse" in run_async(console_queue(settings))
         finally:
             for service in reversed(services):
