@@ -81,10 +81,7 @@ class HandoffQueue:
     def _transition(self, conditions: list[ColumnElement[bool]], values: dict[str, Any]) -> bool:
         """One UPDATE guarded by the expected state: of two concurrent callers, one wins."""
         with self._sessions() as session, session.begin():
-            # An UPDATE's result is a CursorResult (Session.execute is typed for any statement).
-            result = cast(CursorResult[Any],
-                          session.execute(update(Handoff).where(*conditions).values(**values)))
-            return result.rowcount == 1
+            return _guarded_update(session, conditions, values)
 
     def _changed(self, handoff_id: int) -> Handoff:
         """The handoff a transition has just changed."""
@@ -127,12 +124,10 @@ class HandoffQueue:
         with self._sessions() as session, session.begin():
             # A guarded no-op UPDATE: the check and the note are one transaction, and the
             # handoff's row stays locked until the note is in (a concurrent close waits).
-            held = cast(CursorResult[Any], session.execute(
-                update(Handoff).where(Handoff.id == handoff_id,
-                                      Handoff.status == HandoffStatus.ACTIVE,
-                                      Handoff.agent_id == agent_id)
-                .values(agent_id=agent_id).execution_options(synchronize_session=False)))
-            if held.rowcount != 1:
+            if not _guarded_update(session, [Handoff.id == handoff_id,
+                                             Handoff.status == HandoffStatus.ACTIVE,
+                                             Handoff.agent_id == agent_id],
+                                   {"agent_id": agent_id}):
                 raise HandoffConflict("only the agent handling this conversation can add notes")
             session.add(HandoffNote(handoff_id=handoff_id, author=author, text=text,
                                     at=self._clock.now()))
@@ -157,3 +152,14 @@ class HandoffQueue:
         with self._sessions() as session:
             agent = session.get(Agent, agent_id)
             return agent.display_name if agent else ""
+
+
+def _guarded_update(session: Session, conditions: list[ColumnElement[bool]],
+                    values: dict[str, Any]) -> bool:
+    """Update the handoff that meets ``conditions`` (the expected state) in ``session``'s
+    transaction; whether there was one."""
+    # An UPDATE's result is a CursorResult (Session.execute is typed for any statement).
+    result = cast(CursorResult[Any], session.execute(
+        update(Handoff).where(*conditions).values(**values)
+        .execution_options(synchronize_session=False)))
+    return result.rowcount == 1
