@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
@@ -15,7 +16,7 @@ from bot.web.console.auth import COOKIE
 from bot.web.console.rendering import render
 from bot.web.console.state import AGENTS, CLOCK, CORPUS, HUB, QUEUE, RASA, SESSION
 from bot.web.hub import Audience
-from bot.web.rasa import RasaUnavailable, Turn
+from bot.web.rasa import RasaClient, RasaUnavailable, Turn
 from bot.web.transcript import lines, summary
 
 routes = web.RouteTableDef()
@@ -35,15 +36,20 @@ async def queue_page(request: web.Request) -> web.Response:
     now = request.app[CLOCK].now()
     rows = []
     for handoff in handoffs:
-        try:
-            about = summary(await rasa.tracker(handoff.conversation_id))
-        except (RasaUnavailable, ValueError):  # ValueError: not a conversation id
-            about = {"topics": [], "answered": [], "mentioned": [], "slots": {},
-                     "last_messages": []}
+        about = summary(await _tracker(rasa, handoff.conversation_id))
         rows.append({"handoff": handoff, "summary": about,
                      "waiting": int((now - handoff.requested_at).total_seconds() // 60),
                      "agent": await asyncio.to_thread(queue.agent_name, handoff.agent_id)})
     return render("queue.html", session=request[SESSION], rows=rows)
+
+
+async def _tracker(rasa: RasaClient, conversation: str) -> dict[str, Any]:
+    """The conversation's tracker, or an empty one when Rasa cannot give it (down, or an id
+    that is not a conversation id): the page shows the handoff without its transcript."""
+    try:
+        return await rasa.tracker(conversation)
+    except (RasaUnavailable, ValueError):  # ValueError: not a conversation id
+        return {}
 
 
 async def _handoff(request: web.Request) -> Handoff:
@@ -72,10 +78,7 @@ async def take(request: web.Request) -> web.StreamResponse:
 @routes.get(r"/handoffs/{id:\d+}")
 async def handoff_page(request: web.Request) -> web.Response:
     handoff = await _handoff(request)
-    try:
-        tracker = await request.app[RASA].tracker(handoff.conversation_id)
-    except (RasaUnavailable, ValueError):  # ValueError: not a conversation id
-        tracker = {}
+    tracker = await _tracker(request.app[RASA], handoff.conversation_id)
     return render("handoff.html", session=request[SESSION], handoff=handoff,
                   transcript=lines(tracker), summary=summary(tracker),
                   mine=handoff.agent_id == request[SESSION].agent_id,
