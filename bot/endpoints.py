@@ -37,17 +37,19 @@ def _postgres(url: URL) -> bool:
 def rasa_tracker_url(url: str) -> str:
     """``url`` for Rasa's environment (SQLAlchemy 1.4 and psycopg2, Rasa's own dependency):
     any PostgreSQL driver becomes the default one."""
-    parsed = make_url(url)
-    if _postgres(parsed):
-        parsed = parsed.set(drivername="postgresql")
-    return parsed.render_as_string(hide_password=False)
+    return _with_postgres_driver(url, "postgresql")
 
 
 def app_tracker_url(url: str) -> str:
     """``url`` for the application's environment (SQLAlchemy 2 and psycopg 3)."""
+    return _with_postgres_driver(url, "postgresql+psycopg")
+
+
+def _with_postgres_driver(url: str, drivername: str) -> str:
+    """``url`` with ``drivername`` if it names a PostgreSQL database; others unchanged."""
     parsed = make_url(url)
     if _postgres(parsed):
-        parsed = parsed.set(drivername="postgresql+psycopg")
+        parsed = parsed.set(drivername=drivername)
     return parsed.render_as_string(hide_password=False)
 
 
