@@ -154,14 +154,11 @@ class RasaClient:
         for url in self.route(sender)[:2]:
             try:
                 return await self._request(url, method, path, body, api)
-            except _NotSent as not_sent:
+            except (_NotSent, _Lost) as failure:
                 self.health.mark_down(url)
-                error = not_sent
-            except _Lost as lost:
-                self.health.mark_down(url)
-                error = lost
-                if not changes_nothing:
-                    break
+                error = failure
+                if isinstance(failure, _Lost) and not changes_nothing:
+                    break   # it may have been handled: never twice
         raise RasaUnavailable(str(error)) from error
 
     async def _request(self, url: str, method: str, path: str, body: Any, api: bool) -> Any:
