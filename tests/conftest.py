@@ -20,6 +20,7 @@ from bot.domain import load_domain
 from bot.services import Service, free_ports, start_action_server, start_gateway, start_rasa
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.training import ensure_model
+from tests.databases import postgres_database
 
 T = TypeVar("T")
 # The servers' clock in the conversation tests: a Monday morning, agents at work. Tests
@@ -59,6 +60,16 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
 
 def free_port() -> int:
     return free_ports(1)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A new, empty database: a SQLite file, then a PostgreSQL database (tests/databases.py)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'database.db'}"
+    else:
+        with postgres_database() as url:
+            yield url
 
 
 @pytest.fixture(scope="session")

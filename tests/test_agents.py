@@ -27,14 +27,13 @@ from bot.handoff.agents import (
     LoginRefused,
 )
 from bot.settings import PROJECT_ROOT
-from tests.test_ticket_store import database_url  # noqa: F401  (the same two databases)
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def agents(database_url: str) -> Iterator[AgentStore]:  # noqa: F811
+def agents(database_url: str) -> Iterator[AgentStore]:
     upgrade(database_url)
     engine = make_engine(database_url)
     store = AgentStore(engine)

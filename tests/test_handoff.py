@@ -22,13 +22,12 @@ from bot.handoff.queue import HandoffConflict, HandoffQueue
 from bot.settings import load_settings
 from bot.web.transcript import lines, summary
 from tests.conftest import NO_DOMAIN, Assistant, run_async
-from tests.test_ticket_store import database_url  # noqa: F401  (the same two databases)
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def queue(database_url: str) -> Iterator[tuple[HandoffQueue, int, int]]:  # noqa: F811
+def queue(database_url: str) -> Iterator[tuple[HandoffQueue, int, int]]:
     upgrade(database_url)
     engine = make_engine(database_url)
     agents = AgentStore(engine)

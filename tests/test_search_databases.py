@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,23 +14,14 @@ from bot.endpoints import app_tracker_url
 from bot.settings import load_settings
 from bot.tickets import open_store
 from bot.web.search import ConversationSearch
-from tests.databases import postgres_database
 
 EVENTS = ("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
           "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
           "action_name VARCHAR(255), data TEXT)")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def tracker_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'conversations.db'}"
-    else:
-        with postgres_database() as url:
-            yield url
-
-
-def test_search_reads_the_tracker_database_read_only(tracker_url: str, tmp_path: Path) -> None:
+def test_search_reads_the_tracker_database_read_only(database_url: str, tmp_path: Path) -> None:
+    tracker_url = database_url   # a throw-away database stands for Rasa's tracker store
     tickets = open_store(load_settings({"FAQBOT_DATA_DIR": str(tmp_path)}))
     search = ConversationSearch(tracker_url, tickets)
     assert search.search("facture") == []    # Rasa has stored nothing yet

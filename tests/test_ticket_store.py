@@ -7,7 +7,6 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,18 +23,8 @@ from bot.db.tables import Ticket, TicketEvent, TicketStatus
 from bot.facts import TicketKind
 from bot.settings import PROJECT_ROOT
 from bot.tickets.store import NewTicket, TicketNotFound, TicketStore
-from tests.databases import postgres_database
 
 NOW = datetime(2026, 11, 29, 10, 30, tzinfo=timezone.utc)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'tickets.db'}"
-    else:
-        with postgres_database() as url:
-            yield url
 
 
 @pytest.fixture
